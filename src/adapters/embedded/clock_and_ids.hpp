@@ -1,0 +1,17 @@
+#pragma once
+// The real clock and UUID v4 ids.
+#include "ports/clock.hpp"
+
+namespace conv::adapters::embedded {
+
+class system_clock : public ports::clock {
+ public:
+  timestamp now() const override;
+};
+
+class uuid_generator : public ports::id_generator {
+ public:
+  std::string new_id() override;
+};
+
+}  // namespace conv::adapters::embedded

@@ -1,0 +1,28 @@
+#pragma once
+// ports::event_sink for the single-machine setup: each event's envelope is appended as one
+// line to a JSON Lines file and flushed to disk before publish() succeeds.
+#include "common/blocking_pool.hpp"
+#include "ports/event_sink.hpp"
+
+#include <filesystem>
+#include <mutex>
+
+namespace conv::adapters::embedded {
+
+class jsonl_event_sink : public ports::event_sink {
+ public:
+  jsonl_event_sink(std::filesystem::path file, blocking_pool& pool);
+  ~jsonl_event_sink() override;
+
+  ports::task<void> publish(std::vector<domain::event> events) override;
+
+ private:
+  result<void> append(const std::string& lines);
+
+  std::filesystem::path file_;
+  blocking_pool& pool_;
+  std::mutex mutex_;
+  int fd_ = -1;
+};
+
+}  // namespace conv::adapters::embedded

@@ -1,0 +1,113 @@
+#include "adapters/embedded/sqlite_database.hpp"
+
+#include "adapters/embedded/sqlite_schema.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace conv::adapters::embedded {
+
+namespace asio = boost::asio;
+
+std::unique_ptr<sqlite_database> sqlite_database::open(const std::filesystem::path& file,
+                                                       std::size_t readers) {
+  return std::unique_ptr<sqlite_database>(new sqlite_database(file, readers));
+}
+
+sqlite_database::sqlite_database(const std::filesystem::path& file, std::size_t readers)
+    : file_(file),
+      writer_connection_(std::make_unique<sqlite_connection>(file, true)),
+      readers_(readers) {
+  migrate(*writer_connection_);
+  for (std::size_t i = 0; i < readers; ++i)
+    idle_readers_.push_back(std::make_unique<sqlite_connection>(file, false));
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+sqlite_database::~sqlite_database() {
+  readers_.stop();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+std::unique_ptr<sqlite_connection> sqlite_database::checkout() {
+  std::lock_guard lock(readers_mutex_);
+  if (idle_readers_.empty()) return std::make_unique<sqlite_connection>(file_, false);
+  auto c = std::move(idle_readers_.back());
+  idle_readers_.pop_back();
+  return c;
+}
+
+void sqlite_database::checkin(std::unique_ptr<sqlite_connection> c) {
+  std::lock_guard lock(readers_mutex_);
+  idle_readers_.push_back(std::move(c));
+}
+
+void sqlite_database::submit(job j) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(j));
+  }
+  wake_.notify_one();
+}
+
+asio::awaitable<result<void>> sqlite_database::write(write_fn fn) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(result<void>)>(
+      [this](auto handler, write_fn f) {
+        auto ex = asio::prefer(asio::get_associated_executor(handler),
+                               asio::execution::outstanding_work.tracked);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        submit({std::move(f), [shared, ex](result<void> r) {
+                  asio::dispatch(ex, [shared, r = std::move(r)]() mutable {
+                    std::move(*shared)(std::move(r));
+                  });
+                }});
+      },
+      asio::use_awaitable, std::move(fn));
+}
+
+void sqlite_database::writer_loop() {
+  auto& db = *writer_connection_;
+  for (;;) {
+    std::deque<job> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      batch.swap(queue_);
+    }
+    std::vector<result<void>> results;
+    results.reserve(batch.size());
+    std::optional<error> failed;
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      for (auto& j : batch) {
+        db.exec("SAVEPOINT change");
+        result<void> r = make_error(errc::internal, "not run");
+        try {
+          r = j.fn(db);
+        } catch (const sqlite_failure& e) {
+          r = store_unavailable(e.what());
+        }
+        if (!r) db.exec("ROLLBACK TO change");
+        db.exec("RELEASE change");
+        results.push_back(std::move(r));
+      }
+      db.exec("COMMIT");
+    } catch (const sqlite_failure& e) {
+      failed = store_unavailable(e.what());
+      try {
+        db.exec("ROLLBACK");
+      } catch (const sqlite_failure&) {
+        // Nothing was open: the failure was at BEGIN.
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      batch[i].complete(failed ? result<void>(*failed) : std::move(results[i]));
+  }
+}
+
+}  // namespace conv::adapters::embedded

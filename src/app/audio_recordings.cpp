@@ -1,0 +1,77 @@
+#include "app/audio_recordings.hpp"
+
+#include "domain/validation.hpp"
+
+namespace conv::app {
+
+bool is_supported_audio_type(std::string_view content_type) {
+  for (auto t : {"audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav"})
+    if (content_type == t) return true;
+  return false;
+}
+
+ports::task<domain::conversation_session> audio_recordings::visible_session(
+    const std::string& user, const std::string& session_id, bool is_admin) {
+  if (!domain::is_safe_id(session_id)) co_return make_error(errc::session_not_found, "no such session");
+  auto found = co_await ctx_.store.find_session(session_id);
+  if (!found) co_return found.error();
+  if (!*found || (!is_admin && !(*found)->has_participant(user)))
+    co_return make_error(errc::session_not_found, "no such session");
+  co_return std::move(**found);
+}
+
+ports::task<std::unique_ptr<ports::audio_upload>> audio_recordings::begin(
+    std::string user, std::string session_id, std::string content_type) {
+  auto session = co_await visible_session(user, session_id, false);
+  if (!session) co_return session.error();
+  if (session->status != domain::session_status::active &&
+      session->status != domain::session_status::completed)
+    co_return make_error(errc::invalid_state,
+                         "a recording is accepted while the session is active or completed");
+  if (session->audio_recording_url)
+    co_return make_error(errc::audio_already_uploaded, "this session already has a recording");
+  co_return co_await store_.begin_upload(std::move(session_id), std::move(content_type));
+}
+
+ports::task<domain::conversation_session> audio_recordings::finish(
+    std::string session_id, std::unique_ptr<ports::audio_upload> upload, std::string content_type,
+    std::uint64_t size) {
+  auto url = co_await upload->commit();
+  if (!url) co_return url.error();
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto found = co_await ctx_.store.find_session(session_id);
+    if (!found) co_return found.error();
+    if (!*found) co_return make_error(errc::session_not_found, "no such session");
+    auto s = std::move(**found);
+    if (s.audio_recording_url)
+      co_return make_error(errc::audio_already_uploaded, "this session already has a recording");
+    s.audio_recording_url = *url;
+    ++s.version;
+    auto data = domain::session_event_data(s, "session.audio-uploaded");
+    data["audioRecordingUrl"] = *url;
+    data["contentType"] = content_type;
+    data["sizeBytes"] = size;
+    ports::change_set changes;
+    changes.sessions.push_back(s);
+    changes.events.push_back(ctx_.make_event("session.audio-uploaded", s.id, std::move(data)));
+    auto committed = co_await ctx_.store.commit(std::move(changes));
+    if (committed) {
+      ctx_.events_committed();
+      co_return s;
+    }
+    if (committed.error().code != errc::invalid_state) co_return committed.error();
+  }
+  co_return make_error(errc::service_unavailable, "the session is changing too fast; try again");
+}
+
+ports::task<std::unique_ptr<ports::audio_download>> audio_recordings::open(std::string user,
+                                                                          std::string session_id,
+                                                                          bool is_admin) {
+  auto session = co_await visible_session(user, session_id, is_admin);
+  if (!session) co_return session.error();
+  if (!session->audio_recording_url)
+    co_return make_error(errc::not_found, "this session has no recording");
+  co_return co_await store_.open(std::move(session_id));
+}
+
+}  // namespace conv::app

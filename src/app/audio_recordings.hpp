@@ -1,0 +1,42 @@
+#pragma once
+// A session's recording: who may upload and download it, and recording it on the session
+// with its `session.audio-uploaded` event once the bytes are safely stored.
+#include "app/context.hpp"
+#include "ports/audio_store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace conv::app {
+
+bool is_supported_audio_type(std::string_view content_type);
+
+class audio_recordings {
+ public:
+  audio_recordings(context& ctx, ports::audio_store& store, std::uint64_t max_bytes)
+      : ctx_(ctx), store_(store), max_bytes_(max_bytes) {}
+
+  std::uint64_t max_bytes() const { return max_bytes_; }
+
+  // Checks that `user` may upload now, and opens the upload to stream the body into.
+  ports::task<std::unique_ptr<ports::audio_upload>> begin(std::string user, std::string session_id,
+                                                          std::string content_type);
+  // Commits the bytes and records them on the session.
+  ports::task<domain::conversation_session> finish(std::string session_id,
+                                                   std::unique_ptr<ports::audio_upload> upload,
+                                                   std::string content_type,
+                                                   std::uint64_t size);
+  ports::task<std::unique_ptr<ports::audio_download>> open(std::string user, std::string session_id,
+                                                           bool is_admin);
+
+ private:
+  ports::task<domain::conversation_session> visible_session(const std::string& user,
+                                                            const std::string& session_id,
+                                                            bool is_admin);
+  context& ctx_;
+  ports::audio_store& store_;
+  std::uint64_t max_bytes_;
+};
+
+}  // namespace conv::app

@@ -1,0 +1,40 @@
+#pragma once
+// The use cases of one instance, wired together: what the transport calls into, and the
+// start-up that resumes whatever the store says was in flight.
+#include "app/audio_recordings.hpp"
+#include "app/context.hpp"
+#include "app/matchmaker.hpp"
+#include "app/outbox_relay.hpp"
+#include "app/session_lifecycle.hpp"
+#include "app/signaling_relay.hpp"
+
+namespace conv::app {
+
+class conversation_service {
+ public:
+  conversation_service(context& ctx, ports::audio_store& audio, ports::event_sink& events,
+                       boost::asio::any_io_executor executor, std::uint64_t audio_max_bytes);
+
+  // Seeds topics, resumes live sessions and pending requests with their timers, starts
+  // firing timers and relaying events.
+  ports::task<void> start();
+  // Stops timers; the outbox relay publishes what it can and returns.
+  boost::asio::awaitable<void> stop();
+
+  // A user's connection opened or their last one closed.
+  boost::asio::awaitable<void> on_connected(std::string user, bool was_offline);
+  boost::asio::awaitable<void> on_disconnected(std::string user);
+
+  context& ctx;
+  session_lifecycle lifecycle;
+  matchmaker matching;
+  signaling_relay signaling;
+  audio_recordings audio;
+  outbox_relay outbox;
+
+ private:
+  boost::asio::any_io_executor executor_;
+  std::atomic<bool> outbox_done_{false};
+};
+
+}  // namespace conv::app

@@ -1,0 +1,262 @@
+#include "app/matchmaker.hpp"
+
+#include "app/server_messages.hpp"
+#include "common/pair_of.hpp"
+#include "observability/logging.hpp"
+
+namespace conv::app {
+namespace {
+
+using domain::matchmaking_request;
+using domain::request_status;
+using ports::join_verdict;
+using ports::timer_key;
+using ports::timer_kind;
+
+const auto& log() {
+  static const auto logger = observability::module_logger("matchmaker");
+  return logger;
+}
+
+void log_failure(std::string_view what, const result<void>& r) {
+  if (!r) log()->warn("{}: {}", what, r.error().message);
+}
+
+boost::json::object request_data(const matchmaking_request& r, std::string_view reason = {}) {
+  auto data = domain::request_event_data(r);
+  if (!reason.empty()) data["reason"] = reason;
+  return data;
+}
+
+}  // namespace
+
+ports::queued_request matchmaker::queued_from(const matchmaking_request& r) {
+  return {r.id, r.user_id, r.target_language_code, r.user_level, to_unix_ms(r.created_at)};
+}
+
+ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish wish) {
+  const auto now = ctx_.clock.now();
+  matchmaking_request request{.id = ctx_.ids.new_id(),
+                              .user_id = user,
+                              .learning_profile_id = std::move(wish.learning_profile_id),
+                              .target_language_code = std::move(wish.target_language_code),
+                              .user_level = wish.user_level,
+                              .preferred_topic_id = std::move(wish.preferred_topic_id),
+                              .preferred_duration = wish.preferred_duration,
+                              .status = request_status::pending,
+                              .created_at = now,
+                              .expires_at = now + ctx_.times.match_timeout,
+                              .version = 1};
+  const auto queued = queued_from(request);
+
+  auto first = co_await ctx_.queue.take_partner_or_reserve(queued);
+  if (!first) co_return first.error();
+  switch (first->verdict) {
+    case join_verdict::already_queued:
+      co_return make_error(errc::already_in_queue, "you are already waiting for a partner");
+    case join_verdict::already_engaged:
+      co_return make_error(errc::already_in_session, "you are already in a conversation");
+    case join_verdict::matched:
+      co_return co_await complete_match(std::move(request), false, std::move(*first->partner));
+    default: break;
+  }
+
+  // Reserved: store the request before anyone can be matched with it.
+  ports::change_set changes;
+  changes.requests.push_back(request);
+  changes.events.push_back(
+      ctx_.make_event("matchmaking.requested", user, request_data(request)));
+  auto stored = co_await ctx_.store.commit(std::move(changes));
+  if (!stored) {
+    log_failure("unreserve", co_await ctx_.queue.unreserve(user));
+    co_return stored.error();
+  }
+  ctx_.events_committed();
+
+  auto second = co_await ctx_.queue.take_partner_or_publish(queued);
+  if (!second) co_return second.error();
+  if (second->verdict == join_verdict::matched)
+    co_return co_await complete_match(std::move(request), true, std::move(*second->partner));
+
+  log_failure("schedule expiry",
+              co_await ctx_.scheduler.schedule({timer_kind::request_expiry, request.id, user},
+                                               request.expires_at));
+  if (!ctx_.hub.is_online(user))
+    log_failure("schedule presence grace",
+                co_await ctx_.scheduler.schedule({timer_kind::presence_grace, user},
+                                                 now + ctx_.times.presence_grace));
+  co_return join_outcome{std::move(request), std::nullopt};
+}
+
+ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
+                                                     bool joiner_stored,
+                                                     ports::queued_request partner) {
+  const auto now = ctx_.clock.now();
+  auto undo = [&]() -> boost::asio::awaitable<void> {
+    log_failure("release", co_await ctx_.queue.release(users_of(joiner.user_id, partner.user_id)));
+    log_failure("restore partner", co_await ctx_.queue.restore(partner));
+    if (joiner_stored) log_failure("restore joiner", co_await ctx_.queue.restore(queued_from(joiner)));
+  };
+
+  auto found = co_await ctx_.store.find_request(partner.request_id);
+  if (!found || !*found || (*found)->status != request_status::pending) {
+    co_await undo();
+    if (!found) co_return found.error();
+    co_return make_error(errc::internal, "the partner's request is not stored as pending");
+  }
+  auto waiting = std::move(**found);
+
+  domain::conversation_session session;
+  session.id = ctx_.ids.new_id();
+  const auto topic = ctx_.topics.choose_for_session(
+      waiting.preferred_topic_id, joiner.preferred_topic_id, joiner.target_language_code,
+      domain::lower_of(waiting.user_level, joiner.user_level));
+  if (topic) session.topic_id = topic->id;
+  session.target_language_code = joiner.target_language_code;
+  session.participant1_id = waiting.user_id;  // the one who waited starts the call
+  session.participant2_id = joiner.user_id;
+  session.participant1_level = waiting.user_level;
+  session.participant2_level = joiner.user_level;
+  session.status = domain::session_status::waiting;
+  session.scheduled_at = now;
+  session.created_at = now;
+  session.version = 1;
+
+  ports::change_set changes;
+  if (!joiner_stored)
+    changes.events.push_back(
+        ctx_.make_event("matchmaking.requested", joiner.user_id, request_data(joiner)));
+  for (auto* r : pair_of(&waiting, &joiner)) {
+    r->status = request_status::matched;
+    r->matched_with_user_id = r == &waiting ? joiner.user_id : waiting.user_id;
+    r->session_id = session.id;
+    if (r == &waiting || joiner_stored) ++r->version;
+    changes.requests.push_back(*r);
+  }
+  changes.sessions.push_back(session);
+  changes.events.push_back(ctx_.make_event("matchmaking.matched", waiting.user_id, request_data(waiting)));
+  changes.events.push_back(ctx_.make_event("matchmaking.matched", joiner.user_id, request_data(joiner)));
+  changes.events.push_back(ctx_.make_event("session.created", session.id,
+                                           domain::session_event_data(session, "session.created")));
+  auto committed = co_await ctx_.store.commit(std::move(changes));
+  if (!committed) {
+    co_await undo();
+    co_return committed.error();
+  }
+  ctx_.events_committed();
+
+  co_await cancel_request_timers(waiting.id, waiting.user_id);
+  co_await lifecycle_.track(session, false);
+  for (const auto* user : pair_of(&session.participant1_id, &session.participant2_id))
+    ctx_.hub.send(*user,
+                  messages::match_found(session, *user, topic, ctx_.ice.for_user(*user, now)),
+                  now);
+  co_return join_outcome{std::move(joiner), std::move(session)};
+}
+
+ports::task<matchmaking_request> matchmaker::leave(std::string user) {
+  auto removed = co_await ctx_.queue.remove_user(user);
+  if (!removed) co_return removed.error();
+  if (!*removed) co_return make_error(errc::not_in_queue, "you are not waiting for a partner");
+  co_return co_await finish_request(**removed, request_status::cancelled, "matchmaking.cancelled",
+                                    "left");
+}
+
+ports::task<matchmaking_request> matchmaker::status(std::string user) {
+  auto latest = co_await ctx_.store.latest_request_of(user);
+  if (!latest) co_return latest.error();
+  if (!*latest) co_return make_error(errc::not_found, "you have not asked for a partner yet");
+  co_return std::move(**latest);
+}
+
+ports::task<matchmaking_request> matchmaker::finish_request(std::string request_id,
+                                                            request_status status,
+                                                            std::string_view event_type,
+                                                            std::string_view reason) {
+  auto found = co_await ctx_.store.find_request(request_id);
+  if (!found || !*found) {
+    if (!found) co_return found.error();
+    co_return make_error(errc::internal, "a queued request is missing from the store");
+  }
+  auto request = std::move(**found);
+  const auto queued = queued_from(request);
+  request.status = status;
+  ++request.version;
+  ports::change_set changes;
+  changes.requests.push_back(request);
+  changes.events.push_back(ctx_.make_event(event_type, request.user_id, request_data(request, reason)));
+  auto committed = co_await ctx_.store.commit(std::move(changes));
+  if (!committed) {
+    // Nothing changed: the request goes back in line and its owner may try again.
+    log_failure("restore", co_await ctx_.queue.restore(queued));
+    co_return committed.error();
+  }
+  ctx_.events_committed();
+  co_await cancel_request_timers(request.id, request.user_id);
+  co_return request;
+}
+
+boost::asio::awaitable<void> matchmaker::cancel_request_timers(const std::string& request_id,
+                                                               const std::string& user) {
+  log_failure("cancel expiry",
+              co_await ctx_.scheduler.cancel({timer_kind::request_expiry, request_id, user}));
+  log_failure("cancel presence grace",
+              co_await ctx_.scheduler.cancel({timer_kind::presence_grace, user}));
+}
+
+boost::asio::awaitable<void> matchmaker::on_timer(timer_key key, timestamp) {
+  if (key.kind == timer_kind::request_expiry) {
+    auto removed = co_await ctx_.queue.remove(key.user, key.id);
+    if (!removed || !*removed) co_return;  // matched, left or cancelled first
+    auto expired = co_await finish_request(key.id, request_status::expired, "matchmaking.expired", "");
+    if (expired)
+      ctx_.hub.send(expired->user_id, messages::match_timeout(*expired), ctx_.clock.now());
+    else
+      log()->warn("expiring request {}: {}", key.id, expired.error().message);
+  } else if (key.kind == timer_kind::presence_grace) {
+    if (ctx_.hub.is_online(key.id)) co_return;
+    auto removed = co_await ctx_.queue.remove_user(key.id);
+    if (!removed || !*removed) co_return;
+    auto cancelled = co_await finish_request(**removed, request_status::cancelled,
+                                             "matchmaking.cancelled", "presence_lost");
+    if (!cancelled) log()->warn("cancelling request of absent {}: {}", key.id, cancelled.error().message);
+  }
+}
+
+boost::asio::awaitable<void> matchmaker::on_presence_changed(std::string user, bool online) {
+  const timer_key key{timer_kind::presence_grace, user};
+  if (online)
+    log_failure("cancel presence grace", co_await ctx_.scheduler.cancel(key));
+  else
+    log_failure("schedule presence grace",
+                co_await ctx_.scheduler.schedule(key, ctx_.clock.now() + ctx_.times.presence_grace));
+}
+
+ports::task<void> matchmaker::remove_user(std::string user) {
+  auto removed = co_await ctx_.queue.remove_user(user);
+  if (!removed) co_return removed.error();
+  if (*removed) {
+    auto r = co_await finish_request(**removed, request_status::cancelled, "matchmaking.cancelled",
+                                     "user_removed");
+    if (!r) co_return r.error();
+  }
+  co_return result<void>{};
+}
+
+ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {
+  const auto now = ctx_.clock.now();
+  for (auto& r : pending) {
+    auto restored = co_await ctx_.queue.restore(queued_from(r));
+    if (!restored) co_return restored.error();
+    // Past deadlines fire at once: a request that expired while we were down expires now.
+    log_failure("schedule expiry",
+                co_await ctx_.scheduler.schedule({timer_kind::request_expiry, r.id, r.user_id},
+                                                 r.expires_at));
+    log_failure("schedule presence grace",
+                co_await ctx_.scheduler.schedule({timer_kind::presence_grace, r.user_id},
+                                                 now + ctx_.times.presence_grace));
+  }
+  co_return result<void>{};
+}
+
+}  // namespace conv::app

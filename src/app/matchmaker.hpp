@@ -1,0 +1,49 @@
+#pragma once
+// Pairs learners (contract: Matchmaking; seed: Algorithme de Matchmaking). The atomic
+// decision is the match queue's; this use case stores what it decided, with its events,
+// and tells both users.
+#include "app/context.hpp"
+#include "app/session_lifecycle.hpp"
+
+#include <optional>
+#include <string>
+
+namespace conv::app {
+
+struct join_outcome {
+  domain::matchmaking_request request;
+  std::optional<domain::conversation_session> session;  // set when matched at once
+};
+
+class matchmaker {
+ public:
+  matchmaker(context& ctx, session_lifecycle& lifecycle) : ctx_(ctx), lifecycle_(lifecycle) {}
+
+  ports::task<join_outcome> join(std::string user, domain::join_wish wish);
+  ports::task<domain::matchmaking_request> leave(std::string user);
+  ports::task<domain::matchmaking_request> status(std::string user);
+
+  boost::asio::awaitable<void> on_timer(ports::timer_key key, timestamp due);
+  // The user's last connection closed (start the presence grace) or one opened.
+  boost::asio::awaitable<void> on_presence_changed(std::string user, bool online);
+  ports::task<void> remove_user(std::string user);
+  // Puts the pending requests found at start back in line, with their timers.
+  ports::task<void> resume(std::vector<domain::matchmaking_request> pending);
+
+ private:
+  ports::task<join_outcome> complete_match(domain::matchmaking_request joiner, bool joiner_stored,
+                                           ports::queued_request partner);
+  // Ends a queued request (leave, expiry, presence, removal) once the queue gave it up.
+  ports::task<domain::matchmaking_request> finish_request(std::string request_id,
+                                                          domain::request_status status,
+                                                          std::string_view event_type,
+                                                          std::string_view reason);
+  boost::asio::awaitable<void> cancel_request_timers(const std::string& request_id,
+                                                     const std::string& user);
+  static ports::queued_request queued_from(const domain::matchmaking_request& r);
+
+  context& ctx_;
+  session_lifecycle& lifecycle_;
+};
+
+}  // namespace conv::app

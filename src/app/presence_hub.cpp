@@ -1,0 +1,104 @@
+#include "app/presence_hub.hpp"
+
+#include <functional>
+#include <utility>
+
+namespace conv::app {
+
+presence_hub::shard& presence_hub::shard_of(std::string_view user) const {
+  return shards_[std::hash<std::string_view>{}(user) % shard_count];
+}
+
+bool presence_hub::attach(const std::string& user, std::shared_ptr<connection_sink> sink,
+                          timestamp now) {
+  std::shared_ptr<connection_sink> replaced;
+  auto& s = shard_of(user);
+  {
+    // Held messages are pushed under the lock so that nothing sent meanwhile overtakes them.
+    std::lock_guard lock(s.mutex);
+    auto& entry = s.users[user];
+    replaced = std::exchange(entry.sink, sink);
+    for (auto& h : entry.held)
+      if (now - h.at <= limits_.max_age) sink->push(std::move(h.message));
+    entry.held.clear();
+    entry.held_bytes = 0;
+  }
+  if (replaced) replaced->close(4000, "replaced by a newer connection");
+  return !replaced;
+}
+
+bool presence_hub::detach(const std::string& user, const connection_sink* sink) {
+  auto& s = shard_of(user);
+  std::lock_guard lock(s.mutex);
+  auto it = s.users.find(user);
+  if (it == s.users.end() || it->second.sink.get() != sink) return false;
+  it->second.sink.reset();
+  if (it->second.held.empty()) s.users.erase(it);
+  return true;
+}
+
+void presence_hub::send(const std::string& user, outbound_message message, timestamp now) {
+  auto& s = shard_of(user);
+  std::lock_guard lock(s.mutex);
+  auto& entry = s.users[user];
+  if (entry.sink)
+    entry.sink->push(std::move(message));  // only queues: cheap enough to do under the lock
+  else
+    hold(entry, std::move(message), now);
+}
+
+void presence_hub::hold(user_entry& entry, outbound_message message, timestamp now) {
+  while (!entry.held.empty() && now - entry.held.front().at > limits_.max_age) {
+    entry.held_bytes -= entry.held.front().message->size();
+    entry.held.pop_front();
+  }
+  if (entry.held.size() >= limits_.max_messages ||
+      entry.held_bytes + message->size() > limits_.max_bytes) {
+    ++held_dropped_;
+    return;
+  }
+  entry.held_bytes += message->size();
+  entry.held.push_back({now, std::move(message)});
+}
+
+bool presence_hub::is_online(const std::string& user) const {
+  auto& s = shard_of(user);
+  std::lock_guard lock(s.mutex);
+  auto it = s.users.find(user);
+  return it != s.users.end() && it->second.sink;
+}
+
+void presence_hub::disconnect(const std::string& user, std::uint16_t code,
+                              std::string_view reason) {
+  std::shared_ptr<connection_sink> sink;
+  auto& s = shard_of(user);
+  {
+    std::lock_guard lock(s.mutex);
+    auto it = s.users.find(user);
+    if (it == s.users.end()) return;
+    sink = std::move(it->second.sink);
+    s.users.erase(it);
+  }
+  if (sink) sink->close(code, reason);
+}
+
+void presence_hub::forget_held(const std::string& user) {
+  auto& s = shard_of(user);
+  std::lock_guard lock(s.mutex);
+  auto it = s.users.find(user);
+  if (it == s.users.end()) return;
+  it->second.held.clear();
+  it->second.held_bytes = 0;
+  if (!it->second.sink) s.users.erase(it);
+}
+
+std::size_t presence_hub::online_count() const {
+  std::size_t n = 0;
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    for (auto& [user, entry] : s.users) n += entry.sink ? 1 : 0;
+  }
+  return n;
+}
+
+}  // namespace conv::app

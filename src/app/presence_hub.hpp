@@ -1,0 +1,86 @@
+#pragma once
+// Who is connected to this instance, and delivery to them.
+//
+// A user has at most one live connection: attaching a second replaces (and closes with
+// 4000) the first. Messages for a user with no connection are held, bounded in count, bytes
+// and age, and delivered in order when the user connects again.
+//
+// Thread-safety: called from every I/O thread. The maps are sharded under small mutexes
+// because each operation is a hash lookup plus a push onto the connection's own queue; the
+// socket work itself happens on the connection's executor (connection_sink::push posts).
+#include "app/outbound_message.hpp"
+#include "common/time.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace conv::app {
+
+// One client's socket, as the hub sees it. Implemented by the WebSocket transport.
+class connection_sink {
+ public:
+  virtual ~connection_sink() = default;
+  // Queues the message for the socket; never blocks. False when the connection is gone.
+  virtual bool push(outbound_message message) = 0;
+  // Closes the socket with a WebSocket close code after what is already queued.
+  virtual void close(std::uint16_t code, std::string_view reason) = 0;
+};
+
+struct held_limits {
+  std::size_t max_messages = 256;
+  std::size_t max_bytes = 256 * 1024;
+  std::chrono::milliseconds max_age{30'000};
+};
+
+class presence_hub {
+ public:
+  explicit presence_hub(held_limits limits) : limits_(limits) {}
+
+  // Makes `sink` the user's connection, closing any previous one with 4000, then delivers
+  // what was held for the user. Returns true when the user had no connection before.
+  bool attach(const std::string& user, std::shared_ptr<connection_sink> sink, timestamp now);
+  // Forgets `sink` if it is still the user's connection; true when it was.
+  bool detach(const std::string& user, const connection_sink* sink);
+  // Delivers to the user's connection, or holds the message.
+  void send(const std::string& user, outbound_message message, timestamp now);
+  bool is_online(const std::string& user) const;
+  // Closes the user's connection (e.g. the user was banned).
+  void disconnect(const std::string& user, std::uint16_t code, std::string_view reason);
+  // Drops everything held for a user (their session ended and nothing more is owed).
+  void forget_held(const std::string& user);
+
+  std::size_t online_count() const;
+  std::size_t held_dropped_total() const { return held_dropped_.load(); }
+
+ private:
+  struct held_message {
+    timestamp at;
+    outbound_message message;
+  };
+  struct user_entry {
+    std::shared_ptr<connection_sink> sink;
+    std::deque<held_message> held;
+    std::size_t held_bytes = 0;
+  };
+  struct shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, user_entry> users;
+  };
+  shard& shard_of(std::string_view user) const;
+  void hold(user_entry& entry, outbound_message message, timestamp now);
+
+  held_limits limits_;
+  static constexpr std::size_t shard_count = 64;
+  mutable std::array<shard, shard_count> shards_;
+  std::atomic<std::size_t> held_dropped_{0};
+};
+
+}  // namespace conv::app

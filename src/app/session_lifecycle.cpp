@@ -1,0 +1,283 @@
+#include "app/session_lifecycle.hpp"
+
+#include "app/server_messages.hpp"
+#include "domain/validation.hpp"
+#include "common/pair_of.hpp"
+#include "observability/logging.hpp"
+
+namespace conv::app {
+namespace {
+
+using domain::conversation_session;
+using domain::session_status;
+using domain::session_trigger;
+using ports::timer_key;
+using ports::timer_kind;
+
+const auto& log() {
+  static const auto logger = observability::module_logger("lifecycle");
+  return logger;
+}
+
+error session_not_found() { return make_error(errc::session_not_found, "no such session"); }
+
+// How often a lost compare-and-set is retried before giving up: each retry re-reads the
+// session, so only a storm of racing writers on one session could exhaust it.
+constexpr int max_attempts = 8;
+
+void log_failure(std::string_view what, const result<void>& r) {
+  if (!r) log()->warn("{}: {}", what, r.error().message);
+}
+
+// Every timer a session may have.
+std::vector<timer_key> session_timers(const conversation_session& s) {
+  return {timer_key{timer_kind::connect_timeout, s.id},
+          timer_key{timer_kind::max_duration, s.id},
+          timer_key{timer_kind::heartbeat_timeout, s.id, s.participant1_id},
+          timer_key{timer_kind::heartbeat_timeout, s.id, s.participant2_id}};
+}
+
+}  // namespace
+
+ports::task<conversation_session> session_lifecycle::find_for(std::string user,
+                                                              std::string session_id,
+                                                              bool is_admin) {
+  if (!domain::is_safe_id(session_id)) co_return session_not_found();
+  auto found = co_await ctx_.store.find_session(session_id);
+  if (!found) co_return found.error();
+  if (!*found || (!is_admin && !(*found)->has_participant(user))) co_return session_not_found();
+  co_return std::move(**found);
+}
+
+ports::task<conversation_session> session_lifecycle::end_by(std::string user,
+                                                            std::string session_id) {
+  co_return co_await transition(std::move(session_id), session_trigger::ended_by_participant,
+                                ctx_.clock.now(), std::move(user));
+}
+
+ports::task<conversation_session> session_lifecycle::report(std::string user,
+                                                            std::string session_id,
+                                                            std::string reason,
+                                                            std::optional<std::string> details) {
+  boost::json::object report{{"reportedBy", user},
+                             {"reason", reason},
+                             {"details", details ? boost::json::value(*details) : nullptr}};
+  auto ended = co_await transition(session_id, session_trigger::reported, ctx_.clock.now(), user,
+                                   report);
+  if (ended || ended.error().code != errc::invalid_state) co_return ended;
+
+  // A call that already ended can still be reported: moderation hears of it, the outcome
+  // stays as it was.
+  auto s = co_await find_for(user, session_id, false);
+  if (!s) co_return s.error();
+  auto data = domain::session_event_data(*s, "session.reported");
+  data["reportedUserId"] = s->partner_of(user);
+  for (auto& [k, v] : report) data[k] = v;
+  ports::change_set changes;
+  changes.events.push_back(ctx_.make_event("session.reported", s->id, std::move(data)));
+  auto committed = co_await ctx_.store.commit(std::move(changes));
+  if (!committed) co_return committed.error();
+  ctx_.events_committed();
+  co_return std::move(*s);
+}
+
+ports::task<conversation_session> session_lifecycle::transition(
+    std::string session_id, session_trigger trigger, timestamp at,
+    std::optional<std::string> participant, boost::json::object report) {
+  if (!domain::is_safe_id(session_id)) co_return session_not_found();
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    auto found = co_await ctx_.store.find_session(session_id);
+    if (!found) co_return found.error();
+    if (!*found || (participant && !(*found)->has_participant(*participant)))
+      co_return session_not_found();
+    const auto& before = **found;
+    auto t = domain::apply_trigger(before, trigger, at, {ctx_.times.min_completed});
+    if (!t)
+      co_return make_error(errc::invalid_state,
+                           fmt::format("the session is {}", domain::status_name(before.status)));
+
+    ports::change_set changes;
+    changes.sessions.push_back(t->after);
+    for (auto type : t->events) {
+      auto data = domain::session_event_data(t->after, type);
+      if (type == "session.reported") {
+        data["reportedUserId"] = t->after.partner_of(*participant);
+        for (auto& [k, v] : report) data[k] = v;
+      }
+      changes.events.push_back(ctx_.make_event(type, t->after.id, std::move(data)));
+    }
+    auto committed = co_await ctx_.store.commit(std::move(changes));
+    if (!committed) {
+      if (committed.error().code == errc::invalid_state) continue;  // lost a race: look again
+      co_return committed.error();
+    }
+    ctx_.events_committed();
+    log()->info("session {} {} -> {} ({})", before.id, domain::status_name(before.status),
+                domain::status_name(t->after.status), domain::trigger_name(trigger));
+    co_await after_transition(before, t->after);
+    co_return std::move(t->after);
+  }
+  co_return make_error(errc::service_unavailable, "the session is changing too fast; try again");
+}
+
+boost::asio::awaitable<void> session_lifecycle::after_transition(const conversation_session& before,
+                                                                 const conversation_session& after) {
+  ctx_.sessions.update(after);
+  const auto now = ctx_.clock.now();
+  if (after.status == session_status::active && before.status != session_status::active) {
+    auto started = messages::session_started(after);
+    ctx_.hub.send(after.participant1_id, started, now);
+    ctx_.hub.send(after.participant2_id, started, now);
+    log_failure("cancel connect timer",
+                co_await ctx_.scheduler.cancel({timer_kind::connect_timeout, after.id}));
+    log_failure("schedule max duration",
+                co_await ctx_.scheduler.schedule({timer_kind::max_duration, after.id},
+                                                 *after.started_at + ctx_.times.max_duration));
+    for (const auto* user : pair_of(&after.participant1_id, &after.participant2_id))
+      log_failure("schedule heartbeat timeout",
+                  co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, after.id, *user},
+                                                   now + ctx_.times.heartbeat_timeout));
+    co_return;
+  }
+  if (domain::is_live(after.status)) co_return;
+  auto ended = messages::session_ended(after);
+  ctx_.hub.send(after.participant1_id, ended, now);
+  ctx_.hub.send(after.participant2_id, ended, now);
+  co_await cancel_session_timers(after);
+  log_failure("release participants",
+              co_await ctx_.queue.release(users_of(after.participant1_id, after.participant2_id)));
+}
+
+boost::asio::awaitable<void> session_lifecycle::cancel_session_timers(const conversation_session& s) {
+  for (auto& key : session_timers(s)) log_failure("cancel timer", co_await ctx_.scheduler.cancel(key));
+}
+
+ports::task<live_session_ptr> session_lifecycle::live_session(const std::string& session_id) {
+  if (auto cached = ctx_.sessions.find(session_id)) co_return cached;
+  if (!domain::is_safe_id(session_id)) co_return live_session_ptr{};
+  auto found = co_await ctx_.store.find_session(session_id);
+  if (!found) co_return found.error();
+  if (!*found || !domain::is_live((*found)->status)) co_return live_session_ptr{};
+  ctx_.sessions.update(**found);
+  co_return ctx_.sessions.find(session_id);
+}
+
+ports::task<void> session_lifecycle::on_peer_connected(std::string user, std::string session_id) {
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    auto found = co_await ctx_.store.find_session(session_id);
+    if (!found) co_return found.error();
+    if (!*found || !(*found)->has_participant(user) || !domain::is_live((*found)->status))
+      co_return session_not_found();
+    const auto& before = **found;
+    if (before.status == session_status::active) co_return result<void>{};  // a reconnect
+
+    auto flagged = before;
+    (user == before.participant1_id ? flagged.participant1_connected
+                                    : flagged.participant2_connected) = true;
+    if (flagged.participant1_connected == before.participant1_connected &&
+        flagged.participant2_connected == before.participant2_connected)
+      co_return result<void>{};  // said twice
+    ports::change_set changes;
+    std::optional<domain::transition> t;
+    if (flagged.participant1_connected && flagged.participant2_connected) {
+      t = domain::apply_trigger(flagged, session_trigger::both_connected, ctx_.clock.now(),
+                                {ctx_.times.min_completed});
+      changes.sessions.push_back(t->after);
+      for (auto type : t->events)
+        changes.events.push_back(
+            ctx_.make_event(type, before.id, domain::session_event_data(t->after, type)));
+    } else {
+      flagged.version = before.version + 1;
+      changes.sessions.push_back(flagged);
+    }
+    auto committed = co_await ctx_.store.commit(std::move(changes));
+    if (!committed) {
+      if (committed.error().code == errc::invalid_state) continue;
+      co_return committed.error();
+    }
+    if (t) {
+      ctx_.events_committed();
+      log()->info("session {} waiting -> active", before.id);
+      co_await after_transition(before, t->after);
+    }
+    co_return result<void>{};
+  }
+  co_return make_error(errc::service_unavailable, "the session is changing too fast; try again");
+}
+
+ports::task<std::string> session_lifecycle::on_heartbeat(std::string user,
+                                                         std::optional<std::string> session_id) {
+  live_session_ptr live;
+  if (session_id) {
+    auto found = co_await live_session(*session_id);
+    if (!found) co_return found.error();
+    live = *found;
+    if (!live || !live->has(user)) co_return session_not_found();
+  } else {
+    live = ctx_.sessions.of_user(user);
+    if (!live) co_return std::string();
+  }
+  if (live->status == session_status::active) {
+    auto scheduled = co_await ctx_.scheduler.schedule(
+        {timer_kind::heartbeat_timeout, live->id, user},
+        ctx_.clock.now() + ctx_.times.heartbeat_timeout);
+    if (!scheduled) co_return scheduled.error();
+  }
+  co_return live->id;
+}
+
+boost::asio::awaitable<void> session_lifecycle::on_presence_changed(std::string user, bool online) {
+  auto live = ctx_.sessions.of_user(user);
+  if (!live) co_return;
+  ctx_.hub.send(live->partner_of(user), messages::peer_status(live->id, user, online),
+                ctx_.clock.now());
+}
+
+boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestamp due) {
+  std::optional<session_trigger> trigger;
+  timestamp at = due;
+  switch (key.kind) {
+    case timer_kind::connect_timeout: trigger = session_trigger::waiting_timeout; break;
+    case timer_kind::max_duration: trigger = session_trigger::max_duration_reached; break;
+    case timer_kind::heartbeat_timeout:
+      trigger = session_trigger::heartbeat_timeout;
+      at = due - ctx_.times.heartbeat_timeout;  // the call ended with the last heartbeat
+      break;
+    default: co_return;
+  }
+  auto r = co_await transition(key.id, *trigger, at, std::nullopt);
+  // A timer that lost to another transition finds nothing to do: that is the point of CAS.
+  if (!r && r.error().code != errc::invalid_state && r.error().code != errc::session_not_found)
+    log()->warn("timer {} failed: {}", key.encode(), r.error().message);
+}
+
+ports::task<void> session_lifecycle::remove_user(std::string user) {
+  auto live = co_await ctx_.store.live_session_of(user);
+  if (!live) co_return live.error();
+  if (*live) {
+    auto r = co_await transition((*live)->id, session_trigger::user_removed, ctx_.clock.now(),
+                                 std::nullopt);
+    if (!r && r.error().code != errc::invalid_state) co_return r.error();
+  }
+  co_return result<void>{};
+}
+
+boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
+  ctx_.sessions.update(s);
+  if (s.status == session_status::waiting) {
+    log_failure("schedule connect timeout",
+                co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
+                                                 s.created_at + ctx_.times.waiting_timeout));
+  } else if (s.status == session_status::active && resumed) {
+    // After a restart, participants get a full heartbeat timeout to reconnect.
+    log_failure("schedule max duration",
+                co_await ctx_.scheduler.schedule({timer_kind::max_duration, s.id},
+                                                 *s.started_at + ctx_.times.max_duration));
+    for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
+      log_failure("schedule heartbeat timeout",
+                  co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},
+                                                   ctx_.clock.now() + ctx_.times.heartbeat_timeout));
+  }
+}
+
+}  // namespace conv::app

@@ -1,0 +1,54 @@
+#pragma once
+// Keeps the verifier's JWKS fresh. Fetching blocks (HTTP): callers run refresh*() on a
+// worker pool, never on an I/O thread.
+#include "auth/jwt_verifier.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace conv::auth {
+
+class jwks_fetcher {
+ public:
+  virtual ~jwks_fetcher() = default;
+  // The JWKS document, or nullopt when it could not be fetched.
+  virtual std::optional<std::string> fetch() = 0;
+};
+
+// GET over libcurl with a timeout and a bounded response (1 MiB).
+class curl_jwks_fetcher : public jwks_fetcher {
+ public:
+  curl_jwks_fetcher(std::string url, std::chrono::milliseconds timeout);
+  std::optional<std::string> fetch() override;
+
+ private:
+  std::string url_;
+  std::chrono::milliseconds timeout_;
+};
+
+class jwks_cache {
+ public:
+  jwks_cache(std::unique_ptr<jwks_fetcher> fetcher, jwt_verifier& verifier,
+             std::chrono::seconds min_refetch_interval = std::chrono::seconds(10));
+
+  // Fetches now; true when the verifier got a new key set.
+  bool refresh();
+  // For an unknown `kid`: fetches unless the last fetch was under `min_refetch_interval`
+  // ago, so random kids cannot make us hammer the JWKS URL. One fetch at a time.
+  bool refresh_if_allowed(std::int64_t now_seconds);
+
+ private:
+  bool fetch_locked(std::int64_t now_seconds);
+
+  std::unique_ptr<jwks_fetcher> fetcher_;
+  jwt_verifier& verifier_;
+  std::chrono::seconds min_interval_;
+  std::mutex mutex_;
+  std::optional<std::int64_t> last_fetch_;
+};
+
+}  // namespace conv::auth

@@ -1,0 +1,156 @@
+#include "transport/audio_endpoints.hpp"
+
+#include "domain/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json.hpp>
+
+#include <vector>
+
+namespace conv::transport {
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t chunk_size = 64 * 1024;
+// A stalled client cannot hold an upload open forever: each chunk must arrive in time.
+constexpr std::chrono::seconds chunk_timeout{30};
+
+// "/sessions/<id>/audio" → "<id>"
+std::string session_of(std::string_view path) {
+  path.remove_prefix(std::string_view("/sessions/").size());
+  return std::string(path.substr(0, path.find('/')));
+}
+
+std::string media_type(std::string_view content_type) {
+  auto semicolon = content_type.find(';');
+  auto type = content_type.substr(0, semicolon);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  std::string lower(type);
+  for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+asio::awaitable<bool> send(beast::tcp_stream& stream, string_response res) {
+  stream.expires_after(chunk_timeout);
+  auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+  co_return !ec && res.keep_alive();
+}
+
+asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                             http::request_parser<http::empty_body>& header,
+                             app::audio_recordings& audio, const caller& who) {
+  const auto& req = header.get();
+  // A refusal before the body is read closes the connection: the unread body would
+  // otherwise be taken for the next request.
+  auto refuse = [&](const error& e) {
+    auto res = rest_api::error_response(req, e);
+    res.keep_alive(false);
+    return send(stream, std::move(res));
+  };
+  const auto type = media_type(req[http::field::content_type]);
+  if (!app::is_supported_audio_type(type))
+    co_return co_await refuse(make_error(
+        errc::unsupported_media_type,
+        "recordings are audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav"));
+  if (auto length = header.content_length(); length && *length > audio.max_bytes())
+    co_return co_await refuse(make_error(errc::payload_too_large, "the recording is too large"));
+
+  const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
+  auto target = co_await audio.begin(who.user, session_id, type);
+  if (!target) co_return co_await refuse(target.error());
+
+  if (req[http::field::expect] == "100-continue") {
+    http::response<http::empty_body> go_on{http::status::continue_, req.version()};
+    stream.expires_after(chunk_timeout);
+    auto [ec, n] = co_await http::async_write(stream, go_on, use_tuple);
+    if (ec) co_return false;
+  }
+
+  http::request_parser<http::buffer_body> body(std::move(header));
+  body.body_limit(audio.max_bytes());
+  std::vector<char> chunk(chunk_size);
+  std::uint64_t total = 0;
+  while (!body.is_done()) {
+    body.get().body().data = chunk.data();
+    body.get().body().size = chunk.size();
+    stream.expires_after(chunk_timeout);
+    auto [ec, n] = co_await http::async_read_some(stream, buffer, body, use_tuple);
+    if (ec == http::error::body_limit)
+      co_return co_await refuse(make_error(errc::payload_too_large, "the recording is too large"));
+    if (ec && ec != http::error::need_buffer) co_return false;  // the client went away
+    const auto got = chunk.size() - body.get().body().size;
+    if (got == 0) continue;
+    total += got;
+    auto written = co_await (*target)->write(std::span<const char>(chunk.data(), got));
+    if (!written) co_return co_await refuse(written.error());
+  }
+  auto finished = co_await audio.finish(session_id, std::move(*target), type, total);
+  if (!finished) co_return co_await send(stream, rest_api::error_response(body.get(), finished.error()));
+  co_return co_await send(stream, rest_api::json_response(body.get(), http::status::ok,
+                                                          domain::to_json(*finished)));
+}
+
+asio::awaitable<bool> download(beast::tcp_stream& stream, const http::request<http::empty_body>& req,
+                               app::audio_recordings& audio, const caller& who) {
+  const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
+  auto source = co_await audio.open(who.user, session_id, who.is_admin);
+  if (!source) co_return co_await send(stream, rest_api::error_response(req, source.error()));
+  auto& in = **source;
+
+  http::response<http::buffer_body> res{http::status::ok, req.version()};
+  res.set(http::field::content_type, in.content_type());
+  res.set(http::field::cache_control, "private, max-age=3600");
+  res.content_length(in.size());
+  res.keep_alive(req.keep_alive());
+  res.body().data = nullptr;
+  res.body().more = true;
+  http::response_serializer<http::buffer_body> writer{res};
+  stream.expires_after(chunk_timeout);
+  if (auto [ec, n] = co_await http::async_write_header(stream, writer, use_tuple); ec) co_return false;
+
+  std::vector<char> chunk(chunk_size);
+  for (;;) {
+    auto got = co_await in.read(std::span<char>(chunk));
+    if (!got) co_return false;  // the headers are out: all we can do is cut the response short
+    res.body().data = *got ? chunk.data() : nullptr;
+    res.body().size = *got;
+    res.body().more = *got != 0;
+    stream.expires_after(chunk_timeout);
+    auto [ec, n] = co_await http::async_write(stream, writer, use_tuple);
+    if (ec == http::error::need_buffer) continue;
+    if (ec) co_return false;
+    if (*got == 0 || writer.is_done()) break;
+  }
+  co_return res.keep_alive();
+}
+
+}  // namespace
+
+bool is_audio_path(std::string_view path) {
+  constexpr std::string_view prefix = "/sessions/", suffix = "/audio";
+  return path.size() > prefix.size() + suffix.size() && path.starts_with(prefix) &&
+         path.ends_with(suffix) &&
+         path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()).find('/') ==
+             std::string_view::npos;
+}
+
+asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                  http::request_parser<http::empty_body>& header, rest_api& api,
+                                  app::audio_recordings& audio) {
+  const auto& req = header.get();
+  auto who = co_await api.authenticate(req);
+  if (!who) {
+    auto res = rest_api::error_response(req, who.error());
+    if (req.method() == http::verb::put) res.keep_alive(false);
+    co_return co_await send(stream, std::move(res));
+  }
+  if (req.method() == http::verb::put)
+    co_return co_await upload(stream, buffer, header, audio, *who);
+  co_return co_await download(stream, req, audio, *who);
+}
+
+}  // namespace conv::transport

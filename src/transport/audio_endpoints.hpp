@@ -1,0 +1,22 @@
+#pragma once
+// PUT and GET /sessions/{id}/audio: the body is streamed between the socket and the audio
+// store in fixed chunks, never held whole in memory.
+#include "app/audio_recordings.hpp"
+#include "transport/http_types.hpp"
+#include "transport/rest_api.hpp"
+
+#include <boost/beast/http/parser.hpp>
+
+#include <string_view>
+
+namespace conv::transport {
+
+bool is_audio_path(std::string_view path);
+
+// Answers the request whose header `header` holds; returns whether the connection may
+// carry another request.
+asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                  http::request_parser<http::empty_body>& header, rest_api& api,
+                                  app::audio_recordings& audio);
+
+}  // namespace conv::transport

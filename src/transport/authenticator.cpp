@@ -1,0 +1,71 @@
+#include "transport/authenticator.hpp"
+
+#include "domain/validation.hpp"
+#include "observability/logging.hpp"
+
+#include <chrono>
+
+namespace conv::transport {
+namespace {
+
+const auto& log() {
+  static const auto logger = observability::module_logger("auth");
+  return logger;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
+  constexpr std::string_view scheme = "Bearer ";
+  if (authorization.size() <= scheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
+        std::tolower(static_cast<unsigned char>(scheme[i])))
+      return std::nullopt;
+  auto token = authorization.substr(scheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+authenticator::authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
+                             blocking_pool& pool)
+    : verifier_(std::move(options)), pool_(pool) {
+  if (jwks_url)
+    jwks_ = std::make_unique<auth::jwks_cache>(
+        std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_);
+}
+
+authenticator::~authenticator() = default;
+
+boost::asio::awaitable<bool> authenticator::start() {
+  if (!jwks_) co_return true;
+  auto fetched = co_await pool_.run([this] { return jwks_->refresh(); });
+  if (!fetched) log()->warn("the JWKS could not be fetched; tokens will fail until it can");
+  co_return fetched;
+}
+
+boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::string_view token) {
+  auto verdict = verifier_.verify(token, unix_now());
+  if (!verdict && verdict.error() == auth::verify_error::unknown_key && jwks_) {
+    // A key we do not know yet: the issuer may have rotated. Refetch (rate-limited) and retry.
+    const bool refreshed = co_await pool_.run([this] { return jwks_->refresh_if_allowed(unix_now()); });
+    if (refreshed) verdict = verifier_.verify(token, unix_now());
+  }
+  if (!verdict) {
+    log()->debug("token refused: {}", auth::to_string(verdict.error()));
+    co_return make_error(errc::unauthorized, "the token is not valid");
+  }
+  // The subject becomes a key, a file name and a log field: only safe ids are users here.
+  if (!domain::is_safe_id(verdict->subject))
+    co_return make_error(errc::unauthorized, "the token's subject is not a valid user id");
+  co_return std::move(*verdict);
+}
+
+}  // namespace conv::transport

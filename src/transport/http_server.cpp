@@ -1,0 +1,176 @@
+#include "transport/http_server.hpp"
+
+#include "observability/logging.hpp"
+#include "transport/audio_endpoints.hpp"
+#include "transport/error_mapping.hpp"
+#include "transport/static_files.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+namespace conv::transport {
+namespace {
+
+const auto& log() {
+  static const auto logger = observability::module_logger("http");
+  return logger;
+}
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+string_response plain_error(unsigned version, const error& e) {
+  string_response res{http_status_of(e.code), version};
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(false);
+  res.body() = error_body(e);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+http_server::http_server(asio::io_context& io, tcp::endpoint endpoint, rest_api& api,
+                         ws_gateway& gateway, app::audio_recordings& audio, static_files* files,
+                         server_limits limits, observability::metrics_registry& metrics)
+    : io_(io),
+      acceptor_(io),
+      api_(api),
+      gateway_(gateway),
+      audio_(audio),
+      files_(files),
+      limits_(limits),
+      requests_total_(metrics.add_counter("conv_http_requests_total", "HTTP requests served")),
+      refused_total_(metrics.add_counter("conv_http_connections_refused_total",
+                                         "connections refused at the connection limit")),
+      request_seconds_(metrics.add_histogram("conv_http_request_seconds",
+                                             "time to answer an HTTP request")) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  metrics.add_gauge("conv_http_connections_open", "open TCP connections (HTTP and WebSocket)",
+                    [this] { return double(open_.load()); });
+}
+
+http_server::~http_server() = default;
+
+tcp::endpoint http_server::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void http_server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+
+void http_server::stop_accepting() {
+  stopping_ = true;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+}
+
+asio::awaitable<void> http_server::accept_loop() {
+  while (!stopping_) {
+    // Each connection gets its own strand: its handlers never run concurrently.
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_tuple);
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) break;
+      // Out of file descriptors and the like: pause instead of spinning.
+      log()->warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
+    if (open_.load() >= limits_.max_connections) {
+      refused_total_.inc();
+      continue;  // the socket closes as it goes out of scope
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, serve(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> http_server::serve(tcp::socket socket) {
+  ++open_;
+  struct closer {
+    std::atomic<std::size_t>& open;
+    ~closer() { --open; }
+  } counted{open_};
+
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (stopping_) co_return;
+    http::request_parser<http::empty_body> header;
+    header.header_limit(std::uint32_t(limits_.max_header));
+    stream.expires_after(limits_.idle_timeout);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, header, use_tuple);
+    if (ec) {
+      if (ec == http::error::header_limit) {
+        auto res = plain_error(11, make_error(errc::payload_too_large, "the request header is too large"));
+        co_await http::async_write(stream, res, use_tuple);
+      }
+      co_return;  // closed, timed out or garbage: nothing more to say
+    }
+    const auto started = std::chrono::steady_clock::now();
+    requests_total_.inc();
+    ++busy_;
+    struct done_guard {
+      std::atomic<std::size_t>& busy;
+      ~done_guard() { --busy; }
+    } in_flight{busy_};
+    auto& req = header.get();
+    const auto target = req.target();
+    const auto path = target.substr(0, target.find('?'));
+
+    if (beast::websocket::is_upgrade(req)) {
+      if (path != "/ws") {
+        auto res = plain_error(req.version(), make_error(errc::not_found, "no such route"));
+        co_await http::async_write(stream, res, use_tuple);
+        co_return;
+      }
+      stream.expires_never();
+      co_await gateway_.serve(std::move(stream), header.release());
+      co_return;
+    }
+
+    if (is_audio_path(path) && (req.method() == http::verb::put || req.method() == http::verb::get)) {
+      stream.expires_never();  // large bodies: the endpoints set their own deadlines
+      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_);
+      request_seconds_.observe(std::chrono::steady_clock::now() - started);
+      if (!keep) co_return;
+      continue;
+    }
+
+    http::request_parser<http::string_body> full(std::move(header));
+    full.body_limit(limits_.max_json_body);
+    stream.expires_after(limits_.idle_timeout);
+    auto [read_ec, read_n] = co_await http::async_read(stream, buffer, full, use_tuple);
+    if (read_ec) {
+      if (read_ec == http::error::body_limit) {
+        auto res = plain_error(full.get().version(),
+                               make_error(errc::payload_too_large, "the request body is too large"));
+        co_await http::async_write(stream, res, use_tuple);
+      }
+      co_return;
+    }
+    const auto& request = full.get();
+    string_response res;
+    if (files_ && request.method() == http::verb::get && files_->serves(path))
+      res = files_->respond(request);
+    else
+      res = co_await api_.handle(request);
+    stream.expires_after(limits_.idle_timeout);
+    auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);
+    request_seconds_.observe(std::chrono::steady_clock::now() - started);
+    if (write_ec || !res.keep_alive()) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace conv::transport

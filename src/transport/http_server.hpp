@@ -1,0 +1,60 @@
+#pragma once
+// Accepts TCP connections and serves HTTP/1.1 on them: REST, the streamed audio
+// endpoints, the web client's static files, and the upgrade to the WebSocket gateway.
+#include "transport/http_types.hpp"
+#include "transport/rest_api.hpp"
+#include "transport/ws_gateway.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace conv::transport {
+
+class static_files;
+
+struct server_limits {
+  std::size_t max_connections = 50'000;
+  std::size_t max_json_body = 64 * 1024;
+  std::size_t max_header = 16 * 1024;
+  std::chrono::seconds idle_timeout{60};
+};
+
+class http_server {
+ public:
+  http_server(asio::io_context& io, tcp::endpoint endpoint, rest_api& api, ws_gateway& gateway,
+              app::audio_recordings& audio, static_files* files, server_limits limits,
+              observability::metrics_registry& metrics);
+  ~http_server();
+
+  tcp::endpoint local_endpoint() const;
+  void start();
+  // Stops accepting and closes idle keep-alive connections; requests in flight finish.
+  void stop_accepting();
+  std::size_t open_connections() const { return open_.load(); }
+  // Requests being answered now (idle keep-alive connections do not count).
+  std::size_t requests_in_flight() const { return busy_.load(); }
+
+ private:
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(tcp::socket socket);
+
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  rest_api& api_;
+  ws_gateway& gateway_;
+  app::audio_recordings& audio_;
+  static_files* files_;
+  server_limits limits_;
+  std::atomic<std::size_t> open_{0};
+  std::atomic<std::size_t> busy_{0};
+  std::atomic<bool> stopping_{false};
+  observability::counter& requests_total_;
+  observability::counter& refused_total_;
+  observability::histogram& request_seconds_;
+};
+
+}  // namespace conv::transport

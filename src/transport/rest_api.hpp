@@ -1,0 +1,58 @@
+#pragma once
+// The REST half of the contract: routes a parsed request to its use case and maps the
+// result to a response. Streaming endpoints (audio) live in audio_endpoints; the
+// WebSocket upgrade in ws_session.
+#include "app/conversation_service.hpp"
+#include "observability/metrics.hpp"
+#include "transport/authenticator.hpp"
+#include "transport/http_types.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace conv::transport {
+
+// The state of one backing store for /readyz.
+struct store_health {
+  std::string name;
+  std::function<boost::asio::awaitable<bool>()> check;
+};
+
+struct rest_settings {
+  bool dev_auth = false;
+  std::optional<std::string> dev_secret;  // signs /dev/token tokens when dev_auth is on
+  std::vector<store_health> stores;
+};
+
+struct caller {
+  std::string user;
+  bool is_admin = false;
+};
+
+class rest_api {
+ public:
+  rest_api(app::conversation_service& service, authenticator& auth,
+           observability::metrics_registry& metrics, rest_settings settings);
+
+  boost::asio::awaitable<string_response> handle(const string_request& req);
+
+  // Shared with the streaming endpoints.
+  boost::asio::awaitable<result<caller>> authenticate(const string_request::header_type& req);
+  static string_response json_response(const string_request::header_type& req, http::status status,
+                                       const boost::json::value& body);
+  static string_response error_response(const string_request::header_type& req, const error& e);
+
+ private:
+  boost::asio::awaitable<string_response> route(const string_request& req);
+
+  app::conversation_service& service_;
+  authenticator& auth_;
+  observability::metrics_registry& metrics_;
+  rest_settings settings_;
+};
+
+}  // namespace conv::transport

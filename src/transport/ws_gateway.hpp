@@ -1,0 +1,65 @@
+#pragma once
+// The WebSocket side of the contract: authenticates the upgrade, checks its Origin, and
+// runs one ws_connection per client, which reads messages into the signaling use case
+// and writes what the presence hub hands it.
+#include "app/conversation_service.hpp"
+#include "observability/metrics.hpp"
+#include "transport/authenticator.hpp"
+#include "transport/http_types.hpp"
+
+#include <boost/beast/http/empty_body.hpp>
+
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace conv::transport {
+
+struct ws_settings {
+  std::vector<std::string> allowed_origins;  // empty: the service's own origin; "*": any
+  std::size_t max_message = 64 * 1024;
+  std::chrono::seconds idle_timeout{30};     // no frame (not even a pong) for this long: dead
+  // Token bucket per connection: a steady rate with a burst allowance. Past the bucket a
+  // message gets RATE_LIMITED; a client that keeps flooding is closed (1008).
+  double messages_per_second = 50;
+  double burst = 100;
+  std::size_t refusals_before_close = 20;
+  // A reader this far behind is cut off rather than allowed to grow our memory.
+  std::size_t max_queued_messages = 1024;
+  std::size_t max_queued_bytes = 4 * 1024 * 1024;
+};
+
+class ws_connection;
+
+class ws_gateway {
+ public:
+  ws_gateway(app::conversation_service& service, authenticator& auth, ws_settings settings,
+             observability::metrics_registry& metrics);
+
+  asio::awaitable<void> serve(beast::tcp_stream stream, http::request<http::empty_body> req);
+  // Closes every connection with 1001 (going away), for shutdown.
+  void close_all();
+  std::size_t connection_count() const;
+
+  // Used by ws_connection.
+  app::conversation_service& service() { return service_; }
+  const ws_settings& settings() const { return settings_; }
+  void forget(ws_connection* c);
+
+  observability::counter& messages_in;
+  observability::counter& messages_out;
+  observability::counter& rate_limited;
+  observability::counter& slow_readers_cut;
+
+ private:
+  bool origin_allowed(const http::request<http::empty_body>& req) const;
+
+  app::conversation_service& service_;
+  authenticator& auth_;
+  ws_settings settings_;
+  mutable std::mutex mutex_;
+  std::unordered_set<ws_connection*> connections_;
+};
+
+}  // namespace conv::transport

@@ -1,0 +1,138 @@
+"""Tokens through the real binary: HS256, RS256/ES256 from a JWKS URL, and every forgery."""
+import base64
+import http.server
+import json as jsonlib
+import threading
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from conftest import *  # noqa: F401,F403
+
+SECRET = "s" * 48
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def claims(**extra):
+    now = int(time.time())
+    return {"sub": "alice", "exp": now + 300, **extra}
+
+
+def status_with(service, token):
+    return requests.get(service.base + "/matchmaking/status", headers={"Authorization": f"Bearer {token}"},
+                        timeout=10)
+
+
+@pytest.fixture
+def hs_service(make_service):
+    return make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_SECRET": SECRET,
+                         "CONV_JWT_ISSUER": "https://auth.example", "CONV_JWT_AUDIENCE": "conversation"})
+
+
+def good(**extra):
+    return jwt.encode(claims(iss="https://auth.example", aud="conversation", **extra), SECRET, algorithm="HS256")
+
+
+def test_a_valid_hs256_token_is_accepted(hs_service):
+    assert status_with(hs_service, good()).status_code == 404  # authenticated; no request yet
+
+
+@pytest.mark.parametrize("name,make", [
+    ("expired", lambda: good(exp=int(time.time()) - 3600)),
+    ("not yet valid", lambda: good(nbf=int(time.time()) + 3600)),
+    ("wrong issuer", lambda: jwt.encode(claims(iss="https://evil", aud="conversation"), SECRET, algorithm="HS256")),
+    ("wrong audience", lambda: jwt.encode(claims(iss="https://auth.example", aud="other"), SECRET, algorithm="HS256")),
+    ("wrong secret", lambda: jwt.encode(claims(iss="https://auth.example", aud="conversation"), "t" * 48, algorithm="HS256")),
+    ("no exp", lambda: jwt.encode({"sub": "a", "iss": "https://auth.example", "aud": "conversation"}, SECRET, algorithm="HS256")),
+    ("alg none", lambda: b64(b'{"alg":"none","typ":"JWT"}') + "." + b64(jsonlib.dumps(claims(iss="https://auth.example", aud="conversation")).encode()) + "."),
+    ("tampered", lambda: (lambda t: t.split(".")[0] + "." + b64(jsonlib.dumps(claims(sub="root", iss="https://auth.example", aud="conversation")).encode()) + "." + t.split(".")[2])(good())),
+    ("garbage", lambda: "not-a-token"),
+    ("oversized", lambda: "a" * 20000),
+])
+def test_forged_and_invalid_tokens_are_unauthorized(hs_service, name, make):
+    r = status_with(hs_service, make())
+    assert r.status_code == 401, name
+    assert r.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+class JwksServer:
+    """Serves a JWKS document on loopback, as the platform's Auth Service would."""
+
+    def __init__(self):
+        self.keys = []
+        self.fetches = 0
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.fetches += 1
+                body = jsonlib.dumps({"keys": outer.keys}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks.json"
+
+    def add(self, key, kid):
+        jwk = jsonlib.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())
+                            if isinstance(key, rsa.RSAPrivateKey) else jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+        jwk["kid"] = kid
+        self.keys.append(jwk)
+
+
+@pytest.fixture
+def jwks():
+    server = JwksServer()
+    yield server
+    server.server.shutdown()
+
+
+def test_rs256_and_es256_from_jwks_with_key_rotation(make_service, jwks):
+    rsa_a = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwks.add(rsa_a, "a")
+    svc = make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_JWKS_URL": jwks.url})
+    assert status_with(svc, jwt.encode(claims(), rsa_a, algorithm="RS256", headers={"kid": "a"})).status_code == 404
+
+    # The issuer rotates in new keys: an unknown kid makes the service refetch the JWKS.
+    ec_b = ec.generate_private_key(ec.SECP256R1())
+    rsa_c = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwks.add(ec_b, "b")
+    jwks.add(rsa_c, "c")
+    assert status_with(svc, jwt.encode(claims(), ec_b, algorithm="ES256", headers={"kid": "b"})).status_code == 404
+    assert status_with(svc, jwt.encode(claims(), rsa_c, algorithm="RS256", headers={"kid": "c"})).status_code == 404
+
+    # Algorithm confusion: an HS256 token "signed" with the RSA public key as its secret.
+    public_pem = rsa_a.public_key().public_bytes(serialization.Encoding.PEM,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
+    header = b64(jsonlib.dumps({"alg": "HS256", "typ": "JWT", "kid": "a"}).encode())
+    payload = b64(jsonlib.dumps(claims()).encode())
+    import hashlib, hmac
+    sig = b64(hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+    assert status_with(svc, f"{header}.{payload}.{sig}").status_code == 401
+
+    # A key the JWKS does not have, and a token signed by a stranger under a known kid.
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    assert status_with(svc, jwt.encode(claims(), stranger, algorithm="RS256", headers={"kid": "zzz"})).status_code == 401
+    assert status_with(svc, jwt.encode(claims(), stranger, algorithm="RS256", headers={"kid": "a"})).status_code == 401
+
+
+def test_random_kids_cannot_make_the_service_hammer_the_jwks_url(make_service, jwks):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwks.add(key, "a")
+    svc = make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_JWKS_URL": jwks.url})
+    before = jwks.fetches
+    for i in range(30):
+        status_with(svc, jwt.encode(claims(), key, algorithm="RS256", headers={"kid": f"random-{i}"}))
+    assert jwks.fetches - before <= 2

@@ -1,0 +1,82 @@
+"""A restart with the same data directory keeps everything and resumes what was in flight."""
+import signal
+
+from conftest import *  # noqa: F401,F403
+
+
+def test_a_restart_keeps_topics_sessions_requests_and_events(service):
+    created = service.post("/topics", "root", {"targetLanguageCode": "de", "level": "C2", "title": "Philosophie"},
+                           admin=True).json()
+    wa, wb, s = pair(service)
+    connect(service, wa, wb, s)
+    time.sleep(2.1)
+    service.post(f"/sessions/{s['id']}/end", "marie")
+    service.ws("waiter")
+    pending = service.join("waiter", "es", "A1").json()["request"]
+    events_before = len(service.events())
+    wa.close(), wb.close()
+
+    service.restart()
+    assert service.get(f"/topics/{created['id']}", "x").json()["title"] == "Philosophie"
+    assert service.get(f"/sessions/{s['id']}", "marie").json()["status"] == "completed"
+    assert service.get("/matchmaking/status", "waiter").json()["id"] == pending["id"]
+    assert len(service.events()) >= events_before
+    # The pending request is back in line: a compatible joiner is matched with it.
+    r = service.join("joiner", "es", "A1")
+    assert r.status_code == 201 and r.json()["session"]["participant1Id"] == "waiter"
+
+
+def test_a_live_session_survives_a_restart_and_its_timers_resume(make_service):
+    svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "4", "CONV_MIN_COMPLETED_S": "60"})
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    svc.restart()
+    wa, wb = svc.ws("marie"), svc.ws("jean")
+    assert svc.get(f"/sessions/{s['id']}", "marie").json()["status"] == "active"
+    wa.send({"type": "ice-candidate", "sessionId": s["id"], "candidate": "after-restart"})
+    assert wb.recv("ice-candidate")["candidate"] == "after-restart"
+    # Nobody beats: the resumed heartbeat timers end the call instead of leaving it hanging.
+    e = wa.recv("session-ended", timeout=15)
+    assert e["endReason"] == "dropped"
+
+
+def test_a_request_that_expired_while_the_service_was_down_expires_at_start(make_service):
+    svc = make_service({"CONV_MATCH_TIMEOUT_S": "2", "CONV_PRESENCE_GRACE_S": "600"})
+    svc.join("sleeper")
+    svc.stop()
+    time.sleep(2.5)
+    svc.start(svc.port)
+    deadline = time.monotonic() + 10
+    while svc.get("/matchmaking/status", "sleeper").json()["status"] != "expired":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_sigterm_closes_websockets_with_1001_and_exits_cleanly(service):
+    w = service.ws("alice")
+    service.proc.send_signal(signal.SIGTERM)
+    assert w.wait_closed()[0] == 1001
+    assert service.proc.wait(timeout=20) == 0
+
+
+def test_sigterm_lets_a_request_in_flight_finish(service):
+    import threading
+    wa, wb, s = pair(service)
+    connect(service, wa, wb, s)
+    result = {}
+
+    def upload():
+        def body():
+            for _ in range(10):
+                yield b"x" * 10000
+                time.sleep(0.1)
+        result["r"] = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=body(),
+                                      headers={"Content-Type": "audio/wav"})
+
+    t = threading.Thread(target=upload)
+    t.start()
+    time.sleep(0.3)
+    service.proc.send_signal(signal.SIGTERM)
+    t.join(20)
+    assert result["r"].status_code == 200
+    assert service.proc.wait(timeout=20) == 0

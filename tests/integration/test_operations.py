@@ -1,0 +1,70 @@
+"""Health, readiness, metrics, ICE servers, configuration errors."""
+import subprocess
+
+import requests
+
+from conftest import *  # noqa: F401,F403
+
+
+def test_health_and_readiness(service):
+    assert service.get("/healthz").json() == {"status": "ok"}
+    r = service.get("/readyz")
+    assert r.status_code == 200
+    assert r.json()["stores"] == {"store": "up"}
+
+
+def test_metrics_are_prometheus_text(service):
+    service.get("/healthz")
+    r = service.get("/metrics")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("text/plain")
+    assert "# TYPE conv_http_requests_total counter" in r.text
+    assert "conv_ws_connections " in r.text
+
+
+def test_ice_servers_give_short_lived_turn_credentials(make_service):
+    s = make_service({"CONV_STUN_URLS": "stun:127.0.0.1:3478", "CONV_TURN_URLS": "turn:127.0.0.1:3478",
+                      "CONV_TURN_SECRET": "turn-secret", "CONV_TURN_TTL_S": "600"})
+    body = s.get("/ice-servers", "alice").json()
+    assert body["ttlSeconds"] == 600
+    stun, turn = body["iceServers"]
+    assert stun["urls"] == ["stun:127.0.0.1:3478"]
+    expiry, user = turn["username"].split(":")
+    assert user == "alice" and int(expiry) > time.time() + 500
+    import base64, hashlib, hmac
+    expected = base64.b64encode(hmac.new(b"turn-secret", turn["username"].encode(), hashlib.sha1).digest()).decode()
+    assert turn["credential"] == expected
+
+
+def test_unknown_routes_are_not_found(service):
+    r = service.get("/nope", "alice")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_bad_configuration_stops_the_process_naming_the_variable(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "CONV_DEV_AUTH": "true", "CONV_HEARTBEAT_TIMEOUT_S": "-3",
+           "CONV_DATA_DIR": str(tmp_path)}
+    p = subprocess.run([str(BINARY)], env=env, capture_output=True, timeout=20)
+    assert p.returncode == 2
+    assert b"CONV_HEARTBEAT_TIMEOUT_S" in p.stderr and b"expected" in p.stderr
+
+
+def test_without_any_authentication_configured_the_process_refuses_to_start(tmp_path):
+    p = subprocess.run([str(BINARY)], env={"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(tmp_path)},
+                       capture_output=True, timeout=20)
+    assert p.returncode == 2 and b"CONV_JWT_SECRET" in p.stderr
+
+
+def test_dev_token_route_exists_only_with_dev_auth(make_service):
+    s = make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_SECRET": "x" * 40})
+    r = requests.post(s.base + "/dev/token", json={"userId": "alice"}, timeout=10)
+    assert r.status_code == 404
+
+
+def test_mint_token_command_signs_tokens_the_server_accepts(service):
+    p = subprocess.run([str(BINARY), "mint-token", "--user", "zoe"], env=service.env, capture_output=True,
+                       timeout=20, cwd=service.data_dir.parent)
+    assert p.returncode == 0, p.stderr
+    token = p.stdout.decode().strip()
+    r = requests.get(service.base + "/matchmaking/status", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"  # authenticated, no request yet

@@ -1,0 +1,116 @@
+"""Topics over REST: the starter catalogue, filters, pagination, and administration."""
+from conftest import *  # noqa: F401,F403
+
+
+def test_a_fresh_store_has_starter_topics_for_every_level(service):
+    levels = set()
+    cursor = None
+    while True:
+        r = service.get("/topics?language=fr&limit=100" + (f"&cursor={cursor}" if cursor else ""), "alice")
+        assert r.status_code == 200, r.text
+        page = r.json()
+        levels |= {t["level"] for t in page["items"]}
+        assert all(t["targetLanguageCode"] == "fr" and t["isActive"] for t in page["items"])
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    assert levels == {"A1", "A2", "B1", "B2", "C1", "C2"}
+
+
+def test_pages_cover_every_topic_once(service):
+    seen, cursor = [], None
+    while True:
+        r = service.get("/topics?limit=7" + (f"&cursor={cursor}" if cursor else ""), "alice")
+        assert r.status_code == 200
+        page = r.json()
+        assert len(page["items"]) <= 7
+        seen += [t["id"] for t in page["items"]]
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    everything = service.get("/topics?limit=100", "alice").json()["items"]
+    assert len(seen) == len(set(seen))
+    assert len(seen) >= len(everything)
+
+
+def test_filters_by_level_and_category(service):
+    r = service.get("/topics?language=en&level=B2", "alice")
+    assert r.status_code == 200
+    items = r.json()["items"]
+    assert items and all(t["level"] == "B2" and t["targetLanguageCode"] == "en" for t in items)
+    category = items[0]["category"]
+    r = service.get(f"/topics?category={category}", "alice")
+    assert all(t["category"] == category for t in r.json()["items"])
+
+
+def test_bad_query_parameters_are_validation_failures(service):
+    r = service.get("/topics?level=Z9&limit=0&language=english", "alice")
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["code"] == "VALIDATION_FAILED"
+    assert {d["field"] for d in error["details"]} == {"level", "limit", "language"}
+    assert service.get("/topics?cursor=../../etc", "alice").json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+def test_topics_need_a_token(service):
+    r = service.get("/topics")
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+def test_admin_creates_changes_and_deactivates_a_topic(service):
+    body = {"targetLanguageCode": "it", "level": "B1", "title": "La cucina", "promptQuestions": ["Cosa cucini?"],
+            "category": "food", "estimatedDurationMinutes": 12}
+    r = service.post("/topics", "root", body, admin=True)
+    assert r.status_code == 201, r.text
+    topic = r.json()
+    assert topic["title"] == "La cucina" and topic["isActive"] and topic["id"]
+    assert service.get(f"/topics/{topic['id']}", "alice").json() == topic
+
+    r = service.request("PATCH", f"/topics/{topic['id']}", "root", admin=True, json={"title": "La cucina di casa"})
+    assert r.status_code == 200 and r.json()["title"] == "La cucina di casa"
+
+    r = service.request("DELETE", f"/topics/{topic['id']}", "root", admin=True)
+    assert r.status_code == 204
+    listed = service.get("/topics?language=it&level=B1&limit=100", "alice").json()["items"]
+    assert topic["id"] not in [t["id"] for t in listed]
+    assert service.get(f"/topics/{topic['id']}", "alice").json()["isActive"] is False
+
+
+def test_only_admins_administer_topics(service):
+    body = {"targetLanguageCode": "it", "level": "B1", "title": "x"}
+    assert service.post("/topics", "alice", body).json()["error"]["code"] == "FORBIDDEN"
+    assert service.post("/topics", "alice", body).status_code == 403
+    tid = service.get("/topics?limit=1", "alice").json()["items"][0]["id"]
+    assert service.request("DELETE", f"/topics/{tid}", "alice").status_code == 403
+
+
+def test_topic_validation_reports_each_field(service):
+    r = service.post("/topics", "root", {"level": "B7", "title": "", "promptQuestions": ["q"] * 21,
+                                         "estimatedDurationMinutes": 0, "colour": "red"}, admin=True)
+    assert r.status_code == 400
+    fields = {d["field"] for d in r.json()["error"]["details"]}
+    assert {"targetLanguageCode", "level", "title", "promptQuestions", "estimatedDurationMinutes", "colour"} <= fields
+
+
+def test_unknown_topic_is_topic_not_found(service):
+    r = service.get("/topics/does-not-exist", "alice")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "TOPIC_NOT_FOUND"
+    r = service.request("PATCH", "/topics/does-not-exist", "root", admin=True, json={"title": "x"})
+    assert r.json()["error"]["code"] == "TOPIC_NOT_FOUND"
+
+
+def test_malformed_json_is_refused(service):
+    r = service.request("POST", "/topics", "root", admin=True, data="{not json",
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "MALFORMED_JSON"
+    r = service.request("POST", "/topics", "root", admin=True, data=b'{"title":"\xff"}',
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "MALFORMED_JSON"
+
+
+def test_oversized_bodies_are_refused(service):
+    r = service.request("POST", "/topics", "root", admin=True, data="x" * (2 * 1024 * 1024),
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert service.get("/healthz").status_code == 200

@@ -1,0 +1,77 @@
+#include "app/presence_hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace conv::app {
+namespace {
+
+// A connection that records what the hub hands it (a fake below the connection_sink port).
+struct recording_sink : connection_sink {
+  std::vector<std::string> received;
+  std::optional<std::uint16_t> closed_with;
+  bool push(outbound_message m) override {
+    received.push_back(*m);
+    return true;
+  }
+  void close(std::uint16_t code, std::string_view) override { closed_with = code; }
+};
+
+const timestamp t0{std::chrono::seconds(1'800'000'000)};
+
+TEST(PresenceHub, DeliversToTheConnectedUser) {
+  presence_hub hub({});
+  auto sink = std::make_shared<recording_sink>();
+  EXPECT_TRUE(hub.attach("alice", sink, t0));
+  hub.send("alice", make_message("hello"), t0);
+  EXPECT_EQ(sink->received, std::vector<std::string>{"hello"});
+  EXPECT_TRUE(hub.is_online("alice"));
+}
+
+TEST(PresenceHub, ASecondConnectionReplacesTheFirstWithCode4000) {
+  presence_hub hub({});
+  auto first = std::make_shared<recording_sink>();
+  auto second = std::make_shared<recording_sink>();
+  hub.attach("alice", first, t0);
+  EXPECT_FALSE(hub.attach("alice", second, t0));
+  EXPECT_EQ(first->closed_with, 4000);
+  hub.send("alice", make_message("m"), t0);
+  EXPECT_TRUE(first->received.empty());
+  EXPECT_EQ(second->received.size(), 1u);
+  // The replaced connection closing later must not take the new one offline.
+  EXPECT_FALSE(hub.detach("alice", first.get()));
+  EXPECT_TRUE(hub.is_online("alice"));
+}
+
+TEST(PresenceHub, HoldsMessagesForAnOfflineUserAndDeliversThemInOrder) {
+  presence_hub hub({});
+  for (int i = 0; i < 5; ++i) hub.send("bob", make_message(std::to_string(i)), t0);
+  auto sink = std::make_shared<recording_sink>();
+  hub.attach("bob", sink, t0 + std::chrono::seconds(1));
+  EXPECT_EQ(sink->received, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+}
+
+TEST(PresenceHub, HeldMessagesAreBoundedInCountBytesAndAge) {
+  presence_hub hub({.max_messages = 3, .max_bytes = 10, .max_age = std::chrono::milliseconds(1000)});
+  hub.send("bob", make_message("old"), t0);
+  for (int i = 0; i < 5; ++i) hub.send("bob", make_message("n"), t0 + std::chrono::seconds(2));
+  hub.send("bob", make_message(std::string(20, 'x')), t0 + std::chrono::seconds(2));
+  auto sink = std::make_shared<recording_sink>();
+  hub.attach("bob", sink, t0 + std::chrono::seconds(2));
+  // "old" expired and was dropped to make room; then 3 fit; the oversized one never did.
+  EXPECT_EQ(sink->received, (std::vector<std::string>{"n", "n", "n"}));
+  EXPECT_GE(hub.held_dropped_total(), 3u);
+}
+
+TEST(PresenceHub, DetachTakesTheUserOffline) {
+  presence_hub hub({});
+  auto sink = std::make_shared<recording_sink>();
+  hub.attach("carol", sink, t0);
+  EXPECT_TRUE(hub.detach("carol", sink.get()));
+  EXPECT_FALSE(hub.is_online("carol"));
+  EXPECT_EQ(hub.online_count(), 0u);
+}
+
+}  // namespace
+}  // namespace conv::app

@@ -1,0 +1,71 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace conv::config {
+namespace {
+
+settings load_map(std::map<std::string, std::string> env) {
+  return load([&](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  });
+}
+
+std::string failure(std::map<std::string, std::string> env) {
+  try {
+    load_map(std::move(env));
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(Config, DefaultsAreTheEmbeddedSingleNodeSetup) {
+  auto s = load_map({{"CONV_DEV_AUTH", "true"}});
+  EXPECT_EQ(s.listen_port, 8080);
+  EXPECT_EQ(s.data_dir, "./data");
+  EXPECT_EQ(s.match_timeout.count(), 120);
+  EXPECT_EQ(s.presence_grace.count(), 15);
+  EXPECT_EQ(s.waiting_timeout.count(), 30);
+  EXPECT_EQ(s.heartbeat_interval.count(), 10);
+  EXPECT_EQ(s.heartbeat_timeout.count(), 30);
+  EXPECT_EQ(s.min_completed.count(), 120);
+  EXPECT_EQ(s.max_duration.count(), 1800);
+  EXPECT_EQ(s.audio_max_bytes, 104857600u);
+  EXPECT_FALSE(s.redis_url);
+}
+
+TEST(Config, ABadValueNamesTheVariableAndWhatItExpected) {
+  auto message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_MATCH_TIMEOUT_S", "soon"}});
+  EXPECT_NE(message.find("CONV_MATCH_TIMEOUT_S"), std::string::npos) << message;
+  EXPECT_NE(message.find("integer"), std::string::npos) << message;
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "yes please"}}).find("CONV_DEV_AUTH"), std::string::npos);
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_LISTEN", "8080"}}).find("CONV_LISTEN"),
+            std::string::npos);
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_REDIS_URL", "http://x"}}).find("CONV_REDIS_URL"),
+            std::string::npos);
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_TURN_URLS", "turn:x"}}).find("CONV_TURN_SECRET"),
+            std::string::npos);
+}
+
+TEST(Config, RefusesToStartWithoutAnyWayToAuthenticate) {
+  EXPECT_NE(failure({}).find("CONV_JWT_SECRET"), std::string::npos);
+  EXPECT_NE(failure({{"CONV_JWT_SECRET", "short"}}).find("at least 32"), std::string::npos);
+}
+
+TEST(Config, ReadsListsAndAddresses) {
+  auto s = load_map({{"CONV_DEV_AUTH", "1"},
+                     {"CONV_LISTEN", "127.0.0.1:0"},
+                     {"CONV_STUN_URLS", "stun:a:3478, stun:b:3478"},
+                     {"CONV_ALLOWED_ORIGINS", "*"}});
+  EXPECT_EQ(s.listen_host, "127.0.0.1");
+  EXPECT_EQ(s.listen_port, 0);
+  EXPECT_EQ(s.stun_urls, (std::vector<std::string>{"stun:a:3478", "stun:b:3478"}));
+  EXPECT_EQ(s.allowed_origins, std::vector<std::string>{"*"});
+}
+
+}  // namespace
+}  // namespace conv::config

@@ -1,0 +1,116 @@
+// Documents survive a round trip through their JSON form unchanged (the stores keep them so).
+#include "domain/event.hpp"
+#include "domain/matchmaking_request.hpp"
+#include "domain/session.hpp"
+#include "domain/starter_topics.hpp"
+#include "domain/topic.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace conv::domain {
+namespace {
+
+const timestamp t0{std::chrono::milliseconds(1'795'000'000'123)};
+
+TEST(SessionCodec, RoundTripsEveryField) {
+  conversation_session s;
+  s.id = "s1";
+  s.topic_id = "t1";
+  s.target_language_code = "fr";
+  s.participant1_id = "marie";
+  s.participant2_id = "jean";
+  s.participant1_level = cefr_level::b1;
+  s.participant2_level = cefr_level::b2;
+  s.status = session_status::completed;
+  s.scheduled_at = t0;
+  s.started_at = t0 + std::chrono::seconds(5);
+  s.ended_at = t0 + std::chrono::seconds(300);
+  s.actual_duration_seconds = 295;
+  s.reason = end_reason::completed;
+  s.audio_recording_url = "/sessions/s1/audio";
+  s.created_at = t0;
+  s.participant1_connected = true;
+  s.version = 4;
+  auto back = session_from_json(boost::json::parse(boost::json::serialize(to_json(s))));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(to_json(*back), to_json(s));
+}
+
+TEST(SessionCodec, UsesTheErdsCamelCaseNames) {
+  conversation_session s;
+  auto doc = to_json(s);
+  for (auto key : {"id", "topicId", "targetLanguageCode", "participant1Id", "participant2Id", "status",
+                   "scheduledAt", "startedAt", "endedAt", "actualDurationSeconds", "endReason",
+                   "audioRecordingUrl", "createdAt"})
+    EXPECT_TRUE(doc.contains(key)) << key;
+}
+
+TEST(RequestCodec, RoundTripsEveryField) {
+  matchmaking_request r;
+  r.id = "r1";
+  r.user_id = "alice";
+  r.learning_profile_id = "lp";
+  r.target_language_code = "en";
+  r.user_level = cefr_level::a2;
+  r.preferred_topic_id = "t";
+  r.preferred_duration = 10;
+  r.status = request_status::matched;
+  r.matched_with_user_id = "bob";
+  r.session_id = "s";
+  r.created_at = t0;
+  r.expires_at = t0 + std::chrono::seconds(120);
+  r.version = 2;
+  auto back = request_from_json(boost::json::parse(boost::json::serialize(to_json(r))));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(to_json(*back), to_json(r));
+}
+
+TEST(TopicCodec, RoundTripsAndRejectsBrokenDocuments) {
+  auto topics = starter_topics(t0);
+  ASSERT_FALSE(topics.empty());
+  auto back = topic_from_json(to_json(topics.front()));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(to_json(*back), to_json(topics.front()));
+  EXPECT_FALSE(topic_from_json(boost::json::parse(R"({"id":"x"})")));
+}
+
+TEST(StarterTopics, CoverSeveralLanguagesAndEveryLevelWithUniqueIds) {
+  std::set<std::string> ids;
+  std::set<std::pair<std::string, cefr_level>> covered;
+  for (const auto& t : starter_topics(t0)) {
+    EXPECT_TRUE(ids.insert(t.id).second) << t.id;
+    covered.insert({t.target_language_code, t.level});
+    EXPECT_TRUE(topic_from_create_body(boost::json::parse(boost::json::serialize([&] {
+                  auto doc = to_json(t);
+                  doc.erase("id");
+                  doc.erase("createdAt");
+                  return doc;
+                }()))))
+        << t.id << " breaks the topic rules";
+  }
+  for (auto lang : {"en", "fr", "es", "de"})
+    for (auto level : all_levels) EXPECT_TRUE(covered.count({lang, level})) << lang;
+}
+
+TEST(EventEnvelope, HasTheContractsFields) {
+  event e{"e1", "session.completed", t0, "s1", {{"sessionId", "s1"}}};
+  auto env = envelope(e);
+  EXPECT_EQ(env["eventId"], "e1");
+  EXPECT_EQ(env["type"], "session.completed");
+  EXPECT_EQ(env["occurredAt"], "2026-11-18T11:06:40.123Z");
+  EXPECT_EQ(env["version"], 1);
+  EXPECT_EQ(env["data"].as_object()["sessionId"], "s1");
+}
+
+TEST(SessionEvents, CompletedCarriesXpEligibility) {
+  conversation_session s;
+  s.status = session_status::completed;
+  EXPECT_EQ(session_event_data(s, "session.completed")["xpEligible"], true);
+  EXPECT_FALSE(session_event_data(s, "session.cancelled").contains("xpEligible"));
+}
+
+}  // namespace
+}  // namespace conv::domain

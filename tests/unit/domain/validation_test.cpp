@@ -1,0 +1,103 @@
+#include "domain/matchmaking_request.hpp"
+#include "domain/topic.hpp"
+#include "domain/validation.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace conv::domain {
+namespace {
+
+boost::json::value json(std::string_view text) { return boost::json::parse(text); }
+
+bool has_problem(const error& e, std::string_view field) {
+  for (const auto& d : e.details)
+    if (d.field == field) return true;
+  return false;
+}
+
+TEST(LanguageCode, AcceptsIso6391WithOptionalRegion) {
+  for (auto ok : {"en", "fr", "pt-BR", "zh-TW"}) EXPECT_TRUE(is_language_code(ok)) << ok;
+  for (auto bad : {"", "EN", "eng", "pt-br", "pt_BR", "e1", "en-"}) EXPECT_FALSE(is_language_code(bad)) << bad;
+}
+
+TEST(SafeId, RefusesSeparatorsQuotesAndOverlongIds) {
+  EXPECT_TRUE(is_safe_id("alice"));
+  EXPECT_TRUE(is_safe_id("6f1c2a3e-9b7d-4c1e-8f00-123456789abc"));
+  for (auto bad : {"", "a/b", "a b", "a\"b", "a\\b", "é"}) EXPECT_FALSE(is_safe_id(bad)) << bad;
+  EXPECT_FALSE(is_safe_id(std::string(129, 'a')));
+}
+
+TEST(Utf8, RejectsOverlongSurrogatesAndTruncation) {
+  EXPECT_TRUE(is_valid_utf8("héllo €𝄞"));
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_EQ(utf8_length("héllo"), 5u);
+}
+
+TEST(JoinWish, RequiresLanguageAndLevel) {
+  auto r = join_wish_from_body(json("{}"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::validation_failed);
+  EXPECT_TRUE(has_problem(r.error(), "targetLanguageCode"));
+  EXPECT_TRUE(has_problem(r.error(), "userLevel"));
+}
+
+TEST(JoinWish, ReportsEveryWrongFieldAtOnce) {
+  auto r = join_wish_from_body(json(
+      R"({"targetLanguageCode":"english","userLevel":"B9","preferredDuration":0,"extra":1,"preferredTopicId":"a/b"})"));
+  ASSERT_FALSE(r);
+  for (auto field : {"targetLanguageCode", "userLevel", "preferredDuration", "extra", "preferredTopicId"})
+    EXPECT_TRUE(has_problem(r.error(), field)) << field;
+}
+
+TEST(JoinWish, RefusesWrongTypes) {
+  auto r = join_wish_from_body(json(R"({"targetLanguageCode":1,"userLevel":["B1"],"preferredDuration":"5"})"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().details.size(), 3u);
+}
+
+TEST(JoinWish, AcceptsAFullBody) {
+  auto r = join_wish_from_body(json(
+      R"({"targetLanguageCode":"pt-BR","userLevel":"C2","learningProfileId":"lp-1","preferredTopicId":"t1","preferredDuration":15})"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->target_language_code, "pt-BR");
+  EXPECT_EQ(r->user_level, cefr_level::c2);
+  EXPECT_EQ(r->preferred_duration, 15);
+}
+
+TEST(TopicValidation, EnforcesTheContractsBounds) {
+  std::string questions = "[";
+  for (int i = 0; i < 21; ++i) questions += std::string(i ? "," : "") + "\"q\"";
+  questions += "]";
+  auto r = topic_from_create_body(json(R"({"targetLanguageCode":"en","level":"B1","title":")" +
+                                       std::string(201, 'x') + R"(","promptQuestions":)" + questions +
+                                       R"(,"estimatedDurationMinutes":61})"));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has_problem(r.error(), "title"));
+  EXPECT_TRUE(has_problem(r.error(), "promptQuestions"));
+  EXPECT_TRUE(has_problem(r.error(), "estimatedDurationMinutes"));
+}
+
+TEST(TopicValidation, TitleLengthCountsCharactersNotBytes) {
+  std::string title;
+  for (int i = 0; i < 200; ++i) title += "é";
+  auto r = topic_from_create_body(json(R"({"targetLanguageCode":"fr","level":"A1","title":")" + title + "\"}"));
+  EXPECT_TRUE(r);
+}
+
+TEST(TopicValidation, PatchChangesOnlyWhatIsGiven) {
+  auto created = topic_from_create_body(json(R"({"targetLanguageCode":"en","level":"B1","title":"Travel"})"));
+  ASSERT_TRUE(created);
+  auto patched = topic_with_patch(*created, json(R"({"title":"Trips","isActive":false})"));
+  ASSERT_TRUE(patched);
+  EXPECT_EQ(patched->title, "Trips");
+  EXPECT_FALSE(patched->is_active);
+  EXPECT_EQ(patched->level, cefr_level::b1);
+  EXPECT_FALSE(topic_with_patch(*created, json(R"({"title":""})")));
+}
+
+}  // namespace
+}  // namespace conv::domain
