@@ -129,6 +129,7 @@ settings load(const env_lookup& lookup) {
   s.jwt_jwks_url = in.url("CONV_JWT_JWKS_URL", {"http", "https"});
   s.jwt_issuer = in.text("CONV_JWT_ISSUER");
   s.jwt_audience = in.text("CONV_JWT_AUDIENCE");
+  s.jwks_min_refresh = in.seconds("CONV_JWT_JWKS_REFRESH_S", s.jwks_min_refresh);
   s.dev_auth = in.boolean("CONV_DEV_AUTH", false);
   if (!s.jwt_secret && !s.jwt_jwks_url && !s.dev_auth)
     throw config_error(

@@ -36,6 +36,8 @@ struct settings {
   std::optional<std::string> jwt_jwks_url;
   std::optional<std::string> jwt_issuer;
   std::optional<std::string> jwt_audience;
+  // An unknown `kid` refetches the JWKS at most this often (not in the contract).
+  std::chrono::seconds jwks_min_refresh{10};
   bool dev_auth = false;
 
   std::vector<std::string> stun_urls;

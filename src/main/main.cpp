@@ -136,7 +136,8 @@ int serve() {
   auth_options.hs256_secret = dev_secret ? dev_secret : settings.jwt_secret;
   auth_options.issuer = settings.jwt_issuer;
   auth_options.audience = settings.jwt_audience;
-  transport::authenticator authenticator(auth_options, settings.jwt_jwks_url, pool);
+  transport::authenticator authenticator(auth_options, settings.jwt_jwks_url,
+                                         settings.jwks_min_refresh, pool);
 
   std::vector<transport::store_health> health{
       {"store", [&store]() -> asio::awaitable<bool> {
@@ -203,11 +204,18 @@ int serve() {
     if (ec) return;
     log->info("signal {}: shutting down", signal);
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      // Stop accepting, tell every client we are going, let requests in flight finish.
+      // Stop accepting and stop firing timers (they are re-armed from the store at the next
+      // start), tell every client we are going, let requests in flight finish.
       server->stop_accepting();
+      scheduler.stop();
       gateway.close_all();
       asio::steady_timer wait(io);
-      for (int i = 0; i < 1000 && (server->requests_in_flight() > 0 || gateway.connection_count() > 0); ++i) {
+      const auto started = std::chrono::steady_clock::now();
+      auto waited = [&] { return std::chrono::steady_clock::now() - started; };
+      // Requests get up to 10 s; WebSocket close handshakes up to 2 s (a client that does not
+      // answer the close frame is not worth waiting for).
+      while ((server->requests_in_flight() > 0 && waited() < std::chrono::seconds(10)) ||
+             (gateway.connection_count() > 0 && waited() < std::chrono::seconds(2))) {
         wait.expires_after(std::chrono::milliseconds(10));
         co_await wait.async_wait(asio::use_awaitable);
       }

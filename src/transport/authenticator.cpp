@@ -35,11 +35,12 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
 }
 
 authenticator::authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                             blocking_pool& pool)
+                             std::chrono::seconds jwks_min_refresh, blocking_pool& pool)
     : verifier_(std::move(options)), pool_(pool) {
   if (jwks_url)
     jwks_ = std::make_unique<auth::jwks_cache>(
-        std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_);
+        std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_,
+        jwks_min_refresh);
 }
 
 authenticator::~authenticator() = default;

@@ -18,7 +18,7 @@ namespace conv::transport {
 class authenticator {
  public:
   authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                blocking_pool& pool);
+                std::chrono::seconds jwks_min_refresh, blocking_pool& pool);
   ~authenticator();
 
   // Fetches the JWKS once, when one is configured; false when that failed (the service

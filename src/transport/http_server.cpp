@@ -14,6 +14,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <array>
+
 namespace conv::transport {
 namespace {
 
@@ -23,6 +25,22 @@ const auto& log() {
 }
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Closes after a response the client may not have read yet because it is still sending a
+// body we refused: stop sending, then read and drop what keeps coming (bounded in bytes and
+// time), so the client's TCP stack does not turn our response into a reset.
+asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, 16 * 1024> sink;
+  std::size_t drained = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (drained < 64 * 1024 * 1024) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+    drained += n;
+  }
+}
 
 string_response plain_error(unsigned version, const error& e) {
   string_response res{http_status_of(e.code), version};
@@ -107,12 +125,15 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     if (stopping_) co_return;
     http::request_parser<http::empty_body> header;
     header.header_limit(std::uint32_t(limits_.max_header));
+    // Each route sets its own body limit once the header says which route it is.
+    header.body_limit(boost::none);
     stream.expires_after(limits_.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header, use_tuple);
     if (ec) {
       if (ec == http::error::header_limit) {
         auto res = plain_error(11, make_error(errc::payload_too_large, "the request header is too large"));
         co_await http::async_write(stream, res, use_tuple);
+        co_await close_gracefully(stream);
       }
       co_return;  // closed, timed out or garbage: nothing more to say
     }
@@ -142,10 +163,18 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
       const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_);
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
-      if (!keep) co_return;
+      if (!keep) break;
       continue;
     }
 
+    // Beast checks a Content-Length against the limit only while parsing the header, which
+    // ran without one: check it here. Chunked bodies are checked as they arrive.
+    if (auto length = header.content_length(); length && *length > limits_.max_json_body) {
+      auto res = plain_error(req.version(), make_error(errc::payload_too_large, "the request body is too large"));
+      co_await http::async_write(stream, res, use_tuple);
+      co_await close_gracefully(stream);
+      co_return;
+    }
     http::request_parser<http::string_body> full(std::move(header));
     full.body_limit(limits_.max_json_body);
     stream.expires_after(limits_.idle_timeout);
@@ -155,6 +184,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
         auto res = plain_error(full.get().version(),
                                make_error(errc::payload_too_large, "the request body is too large"));
         co_await http::async_write(stream, res, use_tuple);
+        co_await close_gracefully(stream);
       }
       co_return;
     }
@@ -167,10 +197,10 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     stream.expires_after(limits_.idle_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);
     request_seconds_.observe(std::chrono::steady_clock::now() - started);
-    if (write_ec || !res.keep_alive()) break;
+    if (write_ec) co_return;
+    if (!res.keep_alive()) break;
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  co_await close_gracefully(stream);
 }
 
 }  // namespace conv::transport

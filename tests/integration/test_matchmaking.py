@@ -127,7 +127,9 @@ def test_a_connected_user_is_not_cancelled_by_the_presence_grace(make_service):
 
 
 def test_preferred_topic_of_the_waiting_user_wins(service):
+    service.post("/topics", "root", {"targetLanguageCode": "en", "level": "C1", "title": "Cities"}, admin=True)
     topics = service.get("/topics?language=en&level=C1", "x").json()["items"]
+    assert len(topics) >= 2
     service.ws("a")
     service.join("a", level="C1", preferredTopicId=topics[0]["id"])
     r = service.join("b", level="C1", preferredTopicId=topics[1]["id"])

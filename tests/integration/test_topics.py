@@ -113,4 +113,6 @@ def test_oversized_bodies_are_refused(service):
     r = service.request("POST", "/topics", "root", admin=True, data="x" * (2 * 1024 * 1024),
                         headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    r = service.request("GET", "/topics", "alice", headers={"X-Padding": "p" * 20000})
+    assert r.status_code == 413, r.text
     assert service.get("/healthz").status_code == 200

@@ -1,0 +1,29 @@
+// The contract suites, instantiated for the embedded adapters.
+#include "adapters/embedded/memory_match_queue.hpp"
+#include "adapters/embedded/sqlite_conversation_store.hpp"
+#include "conversation_store_contract.hpp"
+#include "match_queue_contract.hpp"
+
+namespace conv::contract {
+namespace {
+
+struct embedded_store : store_handle {
+  explicit embedded_store(const std::filesystem::path& dir)
+      : db(adapters::embedded::sqlite_database::open(dir / "conversation.db")), adapter(*db) {}
+  ports::conversation_store& store() override { return adapter; }
+  std::unique_ptr<adapters::embedded::sqlite_database> db;
+  adapters::embedded::sqlite_conversation_store adapter;
+};
+
+INSTANTIATE_TEST_SUITE_P(Embedded, MatchQueueContract,
+                         ::testing::Values(queue_factory([] {
+                           return std::make_unique<adapters::embedded::memory_match_queue>();
+                         })));
+
+INSTANTIATE_TEST_SUITE_P(Embedded, ConversationStoreContract,
+                         ::testing::Values(store_factory([](const std::filesystem::path& dir) {
+                           return std::make_unique<embedded_store>(dir);
+                         })));
+
+}  // namespace
+}  // namespace conv::contract
