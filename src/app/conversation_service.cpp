@@ -72,15 +72,17 @@ boost::asio::awaitable<void> conversation_service::stop() {
   }
 }
 
-boost::asio::awaitable<void> conversation_service::on_connected(std::string user,
-                                                                bool was_offline) {
-  co_await matching.on_presence_changed(user, true);
-  if (was_offline) co_await lifecycle.on_presence_changed(std::move(user), true);
+boost::asio::awaitable<void> conversation_service::on_connected(std::string user) {
+  // Also when this connection replaced a live one: the client restarted (a page reload),
+  // and the partner must know to expect a fresh handshake. The partner is told first (no
+  // suspension before it), so a close and a reopen reach them in that order.
+  co_await lifecycle.on_presence_changed(user, true);
+  co_await matching.on_presence_changed(std::move(user), true);
 }
 
 boost::asio::awaitable<void> conversation_service::on_disconnected(std::string user) {
-  co_await matching.on_presence_changed(user, false);
-  co_await lifecycle.on_presence_changed(std::move(user), false);
+  co_await lifecycle.on_presence_changed(user, false);
+  co_await matching.on_presence_changed(std::move(user), false);
 }
 
 }  // namespace conv::app

@@ -21,8 +21,8 @@ class conversation_service {
   // Stops timers; the outbox relay publishes what it can and returns.
   boost::asio::awaitable<void> stop();
 
-  // A user's connection opened or their last one closed.
-  boost::asio::awaitable<void> on_connected(std::string user, bool was_offline);
+  // A user's connection opened (possibly replacing another) or their last one closed.
+  boost::asio::awaitable<void> on_connected(std::string user);
   boost::asio::awaitable<void> on_disconnected(std::string user);
 
   context& ctx;

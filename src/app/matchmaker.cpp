@@ -149,7 +149,8 @@ ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
   co_await lifecycle_.track(session, false);
   for (const auto* user : pair_of(&session.participant1_id, &session.participant2_id))
     ctx_.hub.send(*user,
-                  messages::match_found(session, *user, topic, ctx_.ice.for_user(*user, now)),
+                  messages::match_found(session, *user, topic, ctx_.ice.for_user(*user, now),
+                                        ctx_.times.heartbeat_interval),
                   now);
   co_return join_outcome{std::move(joiner), std::move(session)};
 }

@@ -11,7 +11,8 @@ outbound_message text(const boost::json::object& o) { return make_message(boost:
 
 outbound_message match_found(const domain::conversation_session& s, const std::string& user,
                              const std::optional<domain::topic>& topic,
-                             boost::json::object ice_servers) {
+                             boost::json::object ice_servers,
+                             std::chrono::seconds heartbeat_interval) {
   const bool initiator = user == s.participant1_id;
   const auto partner_level = initiator ? s.participant2_level : s.participant1_level;
   return text({{"type", "match-found"},
@@ -20,7 +21,8 @@ outbound_message match_found(const domain::conversation_session& s, const std::s
                {"partner", {{"userId", s.partner_of(user)}, {"level", domain::level_name(partner_level)}}},
                {"topic", topic ? boost::json::value(domain::to_json(*topic)) : boost::json::value(nullptr)},
                {"iceServers", ice_servers["iceServers"]},
-               {"ttlSeconds", ice_servers["ttlSeconds"]}});
+               {"ttlSeconds", ice_servers["ttlSeconds"]},
+               {"heartbeatIntervalS", heartbeat_interval.count()}});
 }
 
 outbound_message session_started(const domain::conversation_session& s) {

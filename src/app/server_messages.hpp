@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string_view>
 
@@ -15,7 +16,8 @@ namespace conv::app::messages {
 
 outbound_message match_found(const domain::conversation_session& s, const std::string& user,
                              const std::optional<domain::topic>& topic,
-                             boost::json::object ice_servers);
+                             boost::json::object ice_servers,
+                             std::chrono::seconds heartbeat_interval);
 outbound_message session_started(const domain::conversation_session& s);
 outbound_message session_ended(const domain::conversation_session& s);
 outbound_message match_timeout(const domain::matchmaking_request& r);

@@ -166,10 +166,9 @@ asio::awaitable<void> ws_connection::run(http::request<http::empty_body> req) {
   open_ = true;
 
   auto& service = gateway_.service();
-  const bool was_offline =
-      service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now());
+  service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now());
   if (!queue_.empty() && !writing_) write_next();
-  co_await service.on_connected(user_, was_offline);
+  co_await service.on_connected(user_);
 
   co_await read_loop();
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { launchBrowser, waitScreen } from './lib/browser.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { outputDir, repo, startServer } from './lib/server.mjs';
 
 mkdirSync(join(outputDir, 'handoff'), { recursive: true });
@@ -88,7 +88,7 @@ test('without dev auth there is no name box, and a handed-over token signs in', 
   const secret = 'e2e-secret-e2e-secret-e2e-secret-0123456789';
   const prod = await startServer('handoff-prod', { CONV_DEV_AUTH: 'false', CONV_JWT_SECRET: secret });
   try {
-    const binary = join(repo, process.env.CONV_BINARY ?? 'build/release/src/main/conversation-service');
+    const binary = resolve(repo, process.env.CONV_BINARY ?? 'build/release/src/main/conversation-service');
     const token = execFileSync(binary, ['mint-token', '--user', 'mia', '--hours', '1'], {
       env: { ...process.env, CONV_JWT_SECRET: secret, CONV_DATA_DIR: prod.dataDir },
     }).toString().trim();

@@ -41,13 +41,25 @@ class WsClient:
         self.ws.send(json.dumps(message) if not isinstance(message, (str, bytes)) else message)
 
     def _read_one(self, timeout):
+        # Raw frames: the library's own close handling answers the close frame, which fails
+        # when the server has already closed the socket (as it does after 1009) and would hide
+        # the code the server sent.
         self.ws.settimeout(timeout)
-        opcode, data = self.ws.recv_data(control_frame=False)
-        if opcode == websocket.ABNF.OPCODE_CLOSE:
-            code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
-            self.closed = (code, data[2:].decode(errors="replace"))
-            raise ConnectionError(f"closed by server: {self.closed}")
-        return json.loads(data)
+        while True:
+            frame = self.ws.recv_frame()
+            if frame.opcode == websocket.ABNF.OPCODE_CLOSE:
+                data = frame.data
+                code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+                self.closed = (code, data[2:].decode(errors="replace"))
+                raise ConnectionError(f"closed by server: {self.closed}")
+            if frame.opcode == websocket.ABNF.OPCODE_PING:
+                try:
+                    self.ws.pong(frame.data)
+                except OSError:
+                    pass
+                continue
+            if frame.opcode in (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY):
+                return json.loads(frame.data)
 
     def recv(self, type_=None, timeout=10, **match):
         """The first message of that type (and matching fields), waiting up to `timeout`."""

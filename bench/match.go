@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// queueFor spreads pairs over queues that never match each other (2-letter languages at
+// A1 or C1), so each pair's second join meets its own first one.
+func queueFor(pair int) (string, string) {
+	n := pair % (26 * 26 * 2)
+	lang := string([]byte{byte('a' + n/2/26), byte('a' + n/2%26)})
+	level := "A1"
+	if n%2 == 1 {
+		level = "C1"
+	}
+	return lang, level
+}
+
+func join(client *http.Client, t target, user string, pair int) (int, error) {
+	lang, level := queueFor(pair)
+	body := fmt.Sprintf(`{"targetLanguageCode":"%s","userLevel":"%s"}`, lang, level)
+	req, _ := http.NewRequest("POST", t.base+"/matchmaking/join", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+t.token(user))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// connectAll opens a WebSocket for each user, 256 at a time.
+func connectAll(t target, users []string) []*client {
+	clients := make([]*client, len(users))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 256)
+	for i, u := range users {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, u string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c, err := connect(context.Background(), t, u)
+			if err != nil {
+				fmt.Println("connect:", err)
+				return
+			}
+			clients[i] = c
+		}(i, u)
+	}
+	wg.Wait()
+	return clients
+}
+
+// runMatchMax joins users pair by pair from many workers as fast as the server answers.
+func runMatchMax(t target, users int, workers int) float64 {
+	names := make([]string, users)
+	for i := range names {
+		names[i] = fmt.Sprintf("m%d", i)
+	}
+	clients := connectAll(t, names)
+	defer closeAll(clients)
+	client := newHTTPClient(workers)
+	pairs := users / 2
+	var next, matched, failed int64 = -1, 0, 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				p := int(atomic.AddInt64(&next, 1))
+				if p >= pairs {
+					return
+				}
+				for _, u := range []string{names[2*p], names[2*p+1]} {
+					code, err := join(client, t, u, p)
+					switch {
+					case err != nil || (code != 201 && code != 202):
+						atomic.AddInt64(&failed, 1)
+					case code == 201:
+						atomic.AddInt64(&matched, 1)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	joinRate := float64(2*pairs) / elapsed.Seconds()
+	matchRate := float64(matched) / elapsed.Seconds()
+	fmt.Printf("match (max rate): %d users, %d workers: %.0f joins/s, %.0f matches/s (%d matches, %d failed) in %s\n",
+		users, workers, joinRate, matchRate, matched, failed, elapsed.Round(time.Millisecond))
+	result("match-max", map[string]any{"users": users, "joins_per_s": joinRate, "matches_per_s": matchRate,
+		"failed": failed})
+	return matchRate
+}
+
+// runMatchPaced starts pairs at `rate` matches/s and measures the second join → match-found
+// on both users' WebSockets.
+func runMatchPaced(t target, users int, rate float64) {
+	names := make([]string, users)
+	for i := range names {
+		names[i] = fmt.Sprintf("p%d", i)
+	}
+	clients := connectAll(t, names)
+	defer closeAll(clients)
+	client := newHTTPClient(512)
+	pairs := users / 2
+	var mu sync.Mutex
+	var joiner, waiter []time.Duration
+	missing := 0
+	var wg sync.WaitGroup
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	for p := 0; p < pairs; p++ {
+		time.Sleep(time.Until(start.Add(time.Duration(p) * interval)))
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			a, b := clients[2*p], clients[2*p+1]
+			if a == nil || b == nil {
+				return
+			}
+			if code, err := join(client, t, a.user, p); err != nil || code != 202 {
+				return
+			}
+			sent := time.Now()
+			if code, err := join(client, t, b.user, p); err != nil || code != 201 {
+				return
+			}
+			mb := b.await("match-found", 5*time.Second)
+			tb := time.Since(sent)
+			ma := a.await("match-found", 5*time.Second)
+			ta := time.Since(sent)
+			mu.Lock()
+			defer mu.Unlock()
+			if ma == nil || mb == nil {
+				missing++
+				return
+			}
+			joiner = append(joiner, tb)
+			waiter = append(waiter, ta)
+		}(p)
+	}
+	wg.Wait()
+	sortDurations(joiner)
+	sortDurations(waiter)
+	fmt.Printf("match (paced at %.0f matches/s): join → match-found for the joiner p50 %s p99 %s; for the waiter p50 %s p99 %s; %d missing\n",
+		rate, ms(percentile(joiner, 0.5)), ms(percentile(joiner, 0.99)), ms(percentile(waiter, 0.5)),
+		ms(percentile(waiter, 0.99)), missing)
+	result("match-paced", map[string]any{"rate": rate, "joiner_p50_ms": percentile(joiner, 0.5).Seconds() * 1000,
+		"joiner_p99_ms": percentile(joiner, 0.99).Seconds() * 1000, "waiter_p50_ms": percentile(waiter, 0.5).Seconds() * 1000,
+		"waiter_p99_ms": percentile(waiter, 0.99).Seconds() * 1000, "missing": missing})
+}
+
+func closeAll(clients []*client) {
+	for _, c := range clients {
+		if c != nil {
+			c.conn.CloseNow()
+		}
+	}
+}
