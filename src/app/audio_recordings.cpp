@@ -12,7 +12,8 @@ bool is_supported_audio_type(std::string_view content_type) {
 
 ports::task<domain::conversation_session> audio_recordings::visible_session(
     const std::string& user, const std::string& session_id, bool is_admin) {
-  if (!domain::is_safe_id(session_id)) co_return make_error(errc::session_not_found, "no such session");
+  if (!domain::is_safe_id(session_id))
+    co_return make_error(errc::session_not_found, "no such session");
   auto found = co_await ctx_.store.find_session(session_id);
   if (!found) co_return found.error();
   if (!*found || (!is_admin && !(*found)->has_participant(user)))
@@ -65,8 +66,8 @@ ports::task<domain::conversation_session> audio_recordings::finish(
 }
 
 ports::task<std::unique_ptr<ports::audio_download>> audio_recordings::open(std::string user,
-                                                                          std::string session_id,
-                                                                          bool is_admin) {
+                                                                           std::string session_id,
+                                                                           bool is_admin) {
   auto session = co_await visible_session(user, session_id, is_admin);
   if (!session) co_return session.error();
   if (!session->audio_recording_url)

@@ -25,8 +25,7 @@ class audio_recordings {
   // Commits the bytes and records them on the session.
   ports::task<domain::conversation_session> finish(std::string session_id,
                                                    std::unique_ptr<ports::audio_upload> upload,
-                                                   std::string content_type,
-                                                   std::uint64_t size);
+                                                   std::string content_type, std::uint64_t size);
   ports::task<std::unique_ptr<ports::audio_download>> open(std::string user, std::string session_id,
                                                            bool is_admin);
 

@@ -36,8 +36,12 @@ ports::task<void> conversation_service::start() {
   ctx.scheduler.start([this](ports::timer_key key, timestamp due) -> boost::asio::awaitable<void> {
     switch (key.kind) {
       case ports::timer_kind::request_expiry:
-      case ports::timer_kind::presence_grace: co_await matching.on_timer(std::move(key), due); break;
-      default: co_await lifecycle.on_timer(std::move(key), due); break;
+      case ports::timer_kind::presence_grace:
+        co_await matching.on_timer(std::move(key), due);
+        break;
+      default:
+        co_await lifecycle.on_timer(std::move(key), due);
+        break;
     }
   });
 

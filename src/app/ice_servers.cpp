@@ -22,18 +22,21 @@ boost::json::object ice_servers::for_user(const std::string& user, timestamp now
   boost::json::array servers;
   auto urls = [](const std::vector<std::string>& list) {
     boost::json::array a;
-    for (const auto& u : list) a.emplace_back(u);
+    for (const auto& u : list)
+      a.emplace_back(u);
     return a;
   };
-  if (!config_.stun_urls.empty()) servers.push_back(boost::json::object{{"urls", urls(config_.stun_urls)}});
+  if (!config_.stun_urls.empty())
+    servers.push_back(boost::json::object{{"urls", urls(config_.stun_urls)}});
   if (!config_.turn_urls.empty() && config_.turn_secret) {
-    const auto expiry = std::chrono::duration_cast<std::chrono::seconds>(
-                            now.time_since_epoch() + config_.credential_ttl)
+    const auto expiry = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch() +
+                                                                         config_.credential_ttl)
                             .count();
     const auto username = std::to_string(expiry) + ":" + user;
-    servers.push_back(boost::json::object{{"urls", urls(config_.turn_urls)},
-                                          {"username", username},
-                                          {"credential", turn_credential(*config_.turn_secret, username)}});
+    servers.push_back(
+        boost::json::object{{"urls", urls(config_.turn_urls)},
+                            {"username", username},
+                            {"credential", turn_credential(*config_.turn_secret, username)}});
   }
   return {{"iceServers", std::move(servers)}, {"ttlSeconds", config_.credential_ttl.count()}};
 }

@@ -26,8 +26,8 @@ void live_session_cache::update(const domain::conversation_session& session) {
     erase_user_if(session.participant2_id, session.id);
     return;
   }
-  auto entry = std::make_shared<const live_session>(live_session{
-      session.id, session.participant1_id, session.participant2_id, session.status});
+  auto entry = std::make_shared<const live_session>(
+      live_session{session.id, session.participant1_id, session.participant2_id, session.status});
   {
     auto& s = shard_of(session.id);
     std::lock_guard lock(s.mutex);

@@ -58,14 +58,14 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
       co_return make_error(errc::already_in_session, "you are already in a conversation");
     case join_verdict::matched:
       co_return co_await complete_match(std::move(request), false, std::move(*first->partner));
-    default: break;
+    default:
+      break;
   }
 
   // Reserved: store the request before anyone can be matched with it.
   ports::change_set changes;
   changes.requests.push_back(request);
-  changes.events.push_back(
-      ctx_.make_event("matchmaking.requested", user, request_data(request)));
+  changes.events.push_back(ctx_.make_event("matchmaking.requested", user, request_data(request)));
   auto stored = co_await ctx_.store.commit(std::move(changes));
   if (!stored) {
     log_failure("unreserve", co_await ctx_.queue.unreserve(user));
@@ -88,14 +88,14 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
   co_return join_outcome{std::move(request), std::nullopt};
 }
 
-ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
-                                                     bool joiner_stored,
+ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner, bool joiner_stored,
                                                      ports::queued_request partner) {
   const auto now = ctx_.clock.now();
   auto undo = [&]() -> boost::asio::awaitable<void> {
     log_failure("release", co_await ctx_.queue.release(users_of(joiner.user_id, partner.user_id)));
     log_failure("restore partner", co_await ctx_.queue.restore(partner));
-    if (joiner_stored) log_failure("restore joiner", co_await ctx_.queue.restore(queued_from(joiner)));
+    if (joiner_stored)
+      log_failure("restore joiner", co_await ctx_.queue.restore(queued_from(joiner)));
   };
 
   auto found = co_await ctx_.store.find_request(partner.request_id);
@@ -134,8 +134,10 @@ ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
     changes.requests.push_back(*r);
   }
   changes.sessions.push_back(session);
-  changes.events.push_back(ctx_.make_event("matchmaking.matched", waiting.user_id, request_data(waiting)));
-  changes.events.push_back(ctx_.make_event("matchmaking.matched", joiner.user_id, request_data(joiner)));
+  changes.events.push_back(
+      ctx_.make_event("matchmaking.matched", waiting.user_id, request_data(waiting)));
+  changes.events.push_back(
+      ctx_.make_event("matchmaking.matched", joiner.user_id, request_data(joiner)));
   changes.events.push_back(ctx_.make_event("session.created", session.id,
                                            domain::session_event_data(session, "session.created")));
   auto committed = co_await ctx_.store.commit(std::move(changes));
@@ -185,7 +187,8 @@ ports::task<matchmaking_request> matchmaker::finish_request(std::string request_
   ++request.version;
   ports::change_set changes;
   changes.requests.push_back(request);
-  changes.events.push_back(ctx_.make_event(event_type, request.user_id, request_data(request, reason)));
+  changes.events.push_back(
+      ctx_.make_event(event_type, request.user_id, request_data(request, reason)));
   auto committed = co_await ctx_.store.commit(std::move(changes));
   if (!committed) {
     // Nothing changed: the request goes back in line and its owner may try again.
@@ -209,7 +212,8 @@ boost::asio::awaitable<void> matchmaker::on_timer(timer_key key, timestamp) {
   if (key.kind == timer_kind::request_expiry) {
     auto removed = co_await ctx_.queue.remove(key.user, key.id);
     if (!removed || !*removed) co_return;  // matched, left or cancelled first
-    auto expired = co_await finish_request(key.id, request_status::expired, "matchmaking.expired", "");
+    auto expired =
+        co_await finish_request(key.id, request_status::expired, "matchmaking.expired", "");
     if (expired)
       ctx_.hub.send(expired->user_id, messages::match_timeout(*expired), ctx_.clock.now());
     else
@@ -220,7 +224,8 @@ boost::asio::awaitable<void> matchmaker::on_timer(timer_key key, timestamp) {
     if (!removed || !*removed) co_return;
     auto cancelled = co_await finish_request(**removed, request_status::cancelled,
                                              "matchmaking.cancelled", "presence_lost");
-    if (!cancelled) log()->warn("cancelling request of absent {}: {}", key.id, cancelled.error().message);
+    if (!cancelled)
+      log()->warn("cancelling request of absent {}: {}", key.id, cancelled.error().message);
   }
 }
 
@@ -229,8 +234,8 @@ boost::asio::awaitable<void> matchmaker::on_presence_changed(std::string user, b
   if (online)
     log_failure("cancel presence grace", co_await ctx_.scheduler.cancel(key));
   else
-    log_failure("schedule presence grace",
-                co_await ctx_.scheduler.schedule(key, ctx_.clock.now() + ctx_.times.presence_grace));
+    log_failure("schedule presence grace", co_await ctx_.scheduler.schedule(
+                                               key, ctx_.clock.now() + ctx_.times.presence_grace));
 }
 
 ports::task<void> matchmaker::remove_user(std::string user) {

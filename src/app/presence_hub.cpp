@@ -96,7 +96,8 @@ std::size_t presence_hub::online_count() const {
   std::size_t n = 0;
   for (auto& s : shards_) {
     std::lock_guard lock(s.mutex);
-    for (auto& [user, entry] : s.users) n += entry.sink ? 1 : 0;
+    for (auto& [user, entry] : s.users)
+      n += entry.sink ? 1 : 0;
   }
   return n;
 }

@@ -5,7 +5,9 @@
 namespace conv::app::messages {
 namespace {
 
-outbound_message text(const boost::json::object& o) { return make_message(boost::json::serialize(o)); }
+outbound_message text(const boost::json::object& o) {
+  return make_message(boost::json::serialize(o));
+}
 
 }  // namespace
 
@@ -15,14 +17,15 @@ outbound_message match_found(const domain::conversation_session& s, const std::s
                              std::chrono::seconds heartbeat_interval) {
   const bool initiator = user == s.participant1_id;
   const auto partner_level = initiator ? s.participant2_level : s.participant1_level;
-  return text({{"type", "match-found"},
-               {"sessionId", s.id},
-               {"isInitiator", initiator},
-               {"partner", {{"userId", s.partner_of(user)}, {"level", domain::level_name(partner_level)}}},
-               {"topic", topic ? boost::json::value(domain::to_json(*topic)) : boost::json::value(nullptr)},
-               {"iceServers", ice_servers["iceServers"]},
-               {"ttlSeconds", ice_servers["ttlSeconds"]},
-               {"heartbeatIntervalS", heartbeat_interval.count()}});
+  return text(
+      {{"type", "match-found"},
+       {"sessionId", s.id},
+       {"isInitiator", initiator},
+       {"partner", {{"userId", s.partner_of(user)}, {"level", domain::level_name(partner_level)}}},
+       {"topic", topic ? boost::json::value(domain::to_json(*topic)) : boost::json::value(nullptr)},
+       {"iceServers", ice_servers["iceServers"]},
+       {"ttlSeconds", ice_servers["ttlSeconds"]},
+       {"heartbeatIntervalS", heartbeat_interval.count()}});
 }
 
 outbound_message session_started(const domain::conversation_session& s) {
@@ -61,7 +64,8 @@ outbound_message heartbeat_ack(std::string_view session_id) {
 }
 
 outbound_message feedback_ready(const std::string& session_id, boost::json::object feedback) {
-  return text({{"type", "feedback-ready"}, {"sessionId", session_id}, {"feedback", std::move(feedback)}});
+  return text(
+      {{"type", "feedback-ready"}, {"sessionId", session_id}, {"feedback", std::move(feedback)}});
 }
 
 outbound_message error(errc code, std::string_view message) {

@@ -1,8 +1,8 @@
 #include "app/session_lifecycle.hpp"
 
 #include "app/server_messages.hpp"
-#include "domain/validation.hpp"
 #include "common/pair_of.hpp"
+#include "domain/validation.hpp"
 #include "observability/logging.hpp"
 
 namespace conv::app {
@@ -19,7 +19,9 @@ const auto& log() {
   return logger;
 }
 
-error session_not_found() { return make_error(errc::session_not_found, "no such session"); }
+error session_not_found() {
+  return make_error(errc::session_not_found, "no such session");
+}
 
 // How often a lost compare-and-set is retried before giving up: each retry re-reads the
 // session, so only a storm of racing writers on one session could exhaust it.
@@ -31,8 +33,7 @@ void log_failure(std::string_view what, const result<void>& r) {
 
 // Every timer a session may have.
 std::vector<timer_key> session_timers(const conversation_session& s) {
-  return {timer_key{timer_kind::connect_timeout, s.id},
-          timer_key{timer_kind::max_duration, s.id},
+  return {timer_key{timer_kind::connect_timeout, s.id}, timer_key{timer_kind::max_duration, s.id},
           timer_key{timer_kind::heartbeat_timeout, s.id, s.participant1_id},
           timer_key{timer_kind::heartbeat_timeout, s.id, s.participant2_id}};
 }
@@ -62,8 +63,8 @@ ports::task<conversation_session> session_lifecycle::report(std::string user,
   boost::json::object report{{"reportedBy", user},
                              {"reason", reason},
                              {"details", details ? boost::json::value(*details) : nullptr}};
-  auto ended = co_await transition(session_id, session_trigger::reported, ctx_.clock.now(), user,
-                                   report);
+  auto ended =
+      co_await transition(session_id, session_trigger::reported, ctx_.clock.now(), user, report);
   if (ended || ended.error().code != errc::invalid_state) co_return ended;
 
   // A call that already ended can still be reported: moderation hears of it, the outcome
@@ -72,7 +73,8 @@ ports::task<conversation_session> session_lifecycle::report(std::string user,
   if (!s) co_return s.error();
   auto data = domain::session_event_data(*s, "session.reported");
   data["reportedUserId"] = s->partner_of(user);
-  for (auto& [k, v] : report) data[k] = v;
+  for (auto& [k, v] : report)
+    data[k] = v;
   ports::change_set changes;
   changes.events.push_back(ctx_.make_event("session.reported", s->id, std::move(data)));
   auto committed = co_await ctx_.store.commit(std::move(changes));
@@ -102,7 +104,8 @@ ports::task<conversation_session> session_lifecycle::transition(
       auto data = domain::session_event_data(t->after, type);
       if (type == "session.reported") {
         data["reportedUserId"] = t->after.partner_of(*participant);
-        for (auto& [k, v] : report) data[k] = v;
+        for (auto& [k, v] : report)
+          data[k] = v;
       }
       changes.events.push_back(ctx_.make_event(type, t->after.id, std::move(data)));
     }
@@ -120,8 +123,8 @@ ports::task<conversation_session> session_lifecycle::transition(
   co_return make_error(errc::service_unavailable, "the session is changing too fast; try again");
 }
 
-boost::asio::awaitable<void> session_lifecycle::after_transition(const conversation_session& before,
-                                                                 const conversation_session& after) {
+boost::asio::awaitable<void> session_lifecycle::after_transition(
+    const conversation_session& before, const conversation_session& after) {
   ctx_.sessions.update(after);
   const auto now = ctx_.clock.now();
   if (after.status == session_status::active && before.status != session_status::active) {
@@ -148,8 +151,10 @@ boost::asio::awaitable<void> session_lifecycle::after_transition(const conversat
               co_await ctx_.queue.release(users_of(after.participant1_id, after.participant2_id)));
 }
 
-boost::asio::awaitable<void> session_lifecycle::cancel_session_timers(const conversation_session& s) {
-  for (auto& key : session_timers(s)) log_failure("cancel timer", co_await ctx_.scheduler.cancel(key));
+boost::asio::awaitable<void> session_lifecycle::cancel_session_timers(
+    const conversation_session& s) {
+  for (auto& key : session_timers(s))
+    log_failure("cancel timer", co_await ctx_.scheduler.cancel(key));
 }
 
 ports::task<live_session_ptr> session_lifecycle::live_session(const std::string& session_id) {
@@ -218,9 +223,9 @@ ports::task<std::string> session_lifecycle::on_heartbeat(std::string user,
     if (!live) co_return std::string();
   }
   if (live->status == session_status::active) {
-    auto scheduled = co_await ctx_.scheduler.schedule(
-        {timer_kind::heartbeat_timeout, live->id, user},
-        ctx_.clock.now() + ctx_.times.heartbeat_timeout);
+    auto scheduled =
+        co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, live->id, user},
+                                         ctx_.clock.now() + ctx_.times.heartbeat_timeout);
     if (!scheduled) co_return scheduled.error();
   }
   co_return live->id;
@@ -237,13 +242,18 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
   std::optional<session_trigger> trigger;
   timestamp at = due;
   switch (key.kind) {
-    case timer_kind::connect_timeout: trigger = session_trigger::waiting_timeout; break;
-    case timer_kind::max_duration: trigger = session_trigger::max_duration_reached; break;
+    case timer_kind::connect_timeout:
+      trigger = session_trigger::waiting_timeout;
+      break;
+    case timer_kind::max_duration:
+      trigger = session_trigger::max_duration_reached;
+      break;
     case timer_kind::heartbeat_timeout:
       trigger = session_trigger::heartbeat_timeout;
       at = due - ctx_.times.heartbeat_timeout;  // the call ended with the last heartbeat
       break;
-    default: co_return;
+    default:
+      co_return;
   }
   auto r = co_await transition(key.id, *trigger, at, std::nullopt);
   // A timer that lost to another transition finds nothing to do: that is the point of CAS.
@@ -274,9 +284,10 @@ boost::asio::awaitable<void> session_lifecycle::track(const conversation_session
                 co_await ctx_.scheduler.schedule({timer_kind::max_duration, s.id},
                                                  *s.started_at + ctx_.times.max_duration));
     for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
-      log_failure("schedule heartbeat timeout",
-                  co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},
-                                                   ctx_.clock.now() + ctx_.times.heartbeat_timeout));
+      log_failure(
+          "schedule heartbeat timeout",
+          co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},
+                                           ctx_.clock.now() + ctx_.times.heartbeat_timeout));
   }
 }
 

@@ -39,9 +39,11 @@ class session_lifecycle {
   ports::task<live_session_ptr> live_session(const std::string& session_id);
 
  private:
-  ports::task<domain::conversation_session> transition(
-      std::string session_id, domain::session_trigger trigger, timestamp at,
-      std::optional<std::string> participant, boost::json::object report = {});
+  ports::task<domain::conversation_session> transition(std::string session_id,
+                                                       domain::session_trigger trigger,
+                                                       timestamp at,
+                                                       std::optional<std::string> participant,
+                                                       boost::json::object report = {});
   boost::asio::awaitable<void> after_transition(const domain::conversation_session& before,
                                                 const domain::conversation_session& after);
   boost::asio::awaitable<void> cancel_session_timers(const domain::conversation_session& s);

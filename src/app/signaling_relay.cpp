@@ -2,8 +2,8 @@
 
 #include "app/server_messages.hpp"
 
-#include <boost/json.hpp>
 #include <simdjson.h>
+#include <boost/json.hpp>
 
 namespace conv::app {
 namespace {
@@ -19,11 +19,15 @@ client_message classify(std::string_view type) {
   return client_message::unknown;
 }
 
-outbound_message refuse(errc code, std::string_view message) { return messages::error(code, message); }
+outbound_message refuse(errc code, std::string_view message) {
+  return messages::error(code, message);
+}
 
 }  // namespace
 
-std::size_t signaling_relay::padding() { return simdjson::SIMDJSON_PADDING; }
+std::size_t signaling_relay::padding() {
+  return simdjson::SIMDJSON_PADDING;
+}
 
 std::string with_sender(std::string_view object_text, std::string_view user) {
   const auto open = object_text.find('{');

@@ -16,7 +16,8 @@ boost::asio::awaitable<result<std::vector<domain::topic>>> load_active(ports::to
   for (;;) {
     auto page = co_await store.list(active_topics, 500, after);
     if (!page) co_return page.error();
-    for (auto& t : page->items) all.push_back(std::move(t));
+    for (auto& t : page->items)
+      all.push_back(std::move(t));
     if (!page->last_id) break;
     after = page->last_id;
   }
@@ -55,7 +56,8 @@ void topic_catalog::replace_in_snapshot(const domain::topic& t) {
 
 ports::task<ports::topic_page> topic_catalog::list(topic_list_query query) {
   if (query.cursor && !domain::is_safe_id(*query.cursor))
-    co_return error{errc::validation_failed, "the cursor is not one this service gave out",
+    co_return error{errc::validation_failed,
+                    "the cursor is not one this service gave out",
                     {{"cursor", "is not valid"}}};
   query.limit = std::clamp<std::size_t>(query.limit, 1, max_topic_page);
   co_return co_await store_.list(query.filter, query.limit, query.cursor);

@@ -30,8 +30,8 @@ struct ecdsa_sig_deleter {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &len);
+  HMAC(EVP_sha256(), key.data(), int(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
   return std::string(reinterpret_cast<char*>(mac), len);
 }
 
@@ -101,17 +101,28 @@ bool claims::is_admin() const {
 
 std::string_view to_string(verify_error e) {
   switch (e) {
-    case verify_error::malformed: return "malformed";
-    case verify_error::unsupported_algorithm: return "unsupported algorithm";
-    case verify_error::algorithm_mismatch: return "algorithm does not match the key";
-    case verify_error::unknown_key: return "unknown key";
-    case verify_error::bad_signature: return "bad signature";
-    case verify_error::expired: return "expired";
-    case verify_error::not_yet_valid: return "not yet valid";
-    case verify_error::wrong_issuer: return "wrong issuer";
-    case verify_error::wrong_audience: return "wrong audience";
-    case verify_error::missing_subject: return "missing subject";
-    case verify_error::missing_expiry: return "missing expiry";
+    case verify_error::malformed:
+      return "malformed";
+    case verify_error::unsupported_algorithm:
+      return "unsupported algorithm";
+    case verify_error::algorithm_mismatch:
+      return "algorithm does not match the key";
+    case verify_error::unknown_key:
+      return "unknown key";
+    case verify_error::bad_signature:
+      return "bad signature";
+    case verify_error::expired:
+      return "expired";
+    case verify_error::not_yet_valid:
+      return "not yet valid";
+    case verify_error::wrong_issuer:
+      return "wrong issuer";
+    case verify_error::wrong_audience:
+      return "wrong audience";
+    case verify_error::missing_subject:
+      return "missing subject";
+    case verify_error::missing_expiry:
+      return "missing expiry";
   }
   return "invalid";
 }

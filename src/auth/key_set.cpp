@@ -31,7 +31,8 @@ int b64_value(char c) {
 }
 
 pkey_ptr from_params(const char* type, OSSL_PARAM* params) {
-  std::unique_ptr<EVP_PKEY_CTX, ctx_deleter> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  std::unique_ptr<EVP_PKEY_CTX, ctx_deleter> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* key = nullptr;
   if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
       EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)

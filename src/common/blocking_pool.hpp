@@ -2,15 +2,15 @@
 // A fixed set of threads for libraries that block (SQLite, libmongoc, libcurl, file I/O),
 // so that no I/O thread ever waits on them. run() hands a function to the pool and resumes
 // the awaiting coroutine on its own executor with the result.
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/prefer.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -46,9 +46,7 @@ class blocking_pool {
         boost::asio::use_awaitable, std::move(f));
   }
 
-  void stop() {
-    pool_.join();
-  }
+  void stop() { pool_.join(); }
 
  private:
   boost::asio::thread_pool pool_;

@@ -46,7 +46,9 @@ struct error {
   std::vector<field_problem> details;  // only for validation_failed
 };
 
-inline error make_error(errc code, std::string message) { return error{code, std::move(message), {}}; }
+inline error make_error(errc code, std::string message) {
+  return error{code, std::move(message), {}};
+}
 
 // Thrown only when .value() is called on a failed result: that is a bug, not a refusal.
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);

@@ -19,8 +19,8 @@ std::string format_rfc3339(timestamp t) {
 
 std::optional<timestamp> parse_rfc3339(std::string_view text) {
   // Only the form we write is accepted back: fixed width, UTC, milliseconds.
-  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || text[19] != '.' || text[23] != 'Z')
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.' || text[23] != 'Z')
     return std::nullopt;
   auto number = [&](std::size_t pos, std::size_t len) -> int {
     int v = 0;

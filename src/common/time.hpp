@@ -12,7 +12,11 @@ using timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 std::string format_rfc3339(timestamp t);
 std::optional<timestamp> parse_rfc3339(std::string_view text);
 
-inline std::int64_t to_unix_ms(timestamp t) { return t.time_since_epoch().count(); }
-inline timestamp from_unix_ms(std::int64_t ms) { return timestamp{std::chrono::milliseconds{ms}}; }
+inline std::int64_t to_unix_ms(timestamp t) {
+  return t.time_since_epoch().count();
+}
+inline timestamp from_unix_ms(std::int64_t ms) {
+  return timestamp{std::chrono::milliseconds{ms}};
+}
 
 }  // namespace conv

@@ -1,7 +1,7 @@
 #include "config/config.hpp"
 
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
+#include <boost/url/parse.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -52,8 +52,10 @@ class reader {
       auto comma = v->find(',', start);
       if (comma == std::string::npos) comma = v->size();
       auto item = v->substr(start, comma - start);
-      while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-      while (!item.empty() && item.back() == ' ') item.pop_back();
+      while (!item.empty() && item.front() == ' ')
+        item.erase(0, 1);
+      while (!item.empty() && item.back() == ' ')
+        item.pop_back();
       if (!item.empty()) items.push_back(item);
       start = comma + 1;
     }
@@ -67,10 +69,12 @@ class reader {
     auto parsed = boost::urls::parse_uri(*v);
     bool scheme_ok = false;
     if (parsed)
-      for (auto s : schemes) scheme_ok = scheme_ok || parsed->scheme() == s;
+      for (auto s : schemes)
+        scheme_ok = scheme_ok || parsed->scheme() == s;
     if (!parsed || !scheme_ok) {
       std::string expected = "a URL with scheme";
-      for (auto s : schemes) expected += fmt::format(" {}://", s);
+      for (auto s : schemes)
+        expected += fmt::format(" {}://", s);
       fail(name, expected, *v);
     }
     return v;
@@ -172,8 +176,8 @@ settings load(const env_lookup& lookup) {
     s.log_level = *level;
   }
   if (auto root = in.text("CONV_WEB_ROOT")) s.web_root = *root;
-  s.max_connections = in.integer<std::size_t>("CONV_MAX_CONNECTIONS", s.max_connections, 1,
-                                              10'000'000);
+  s.max_connections =
+      in.integer<std::size_t>("CONV_MAX_CONNECTIONS", s.max_connections, 1, 10'000'000);
   s.ws_messages_per_second = double(in.integer<unsigned>("CONV_WS_RATE_PER_S", 50, 1, 1'000'000));
   s.ws_burst = double(in.integer<unsigned>("CONV_WS_BURST", 100, 1, 1'000'000));
   if (s.io_threads == 0) s.io_threads = std::max(1u, std::thread::hardware_concurrency());

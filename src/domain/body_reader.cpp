@@ -109,7 +109,8 @@ void body_reader::refuse_unknown_fields(std::initializer_list<std::string_view> 
   if (!object_) return;
   for (const auto& [key, value] : *object_) {
     bool listed = false;
-    for (auto k : known) listed = listed || k == key;
+    for (auto k : known)
+      listed = listed || k == key;
     if (!listed) problem(std::string(key), "is not a known field");
   }
 }

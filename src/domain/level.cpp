@@ -10,12 +10,18 @@ std::optional<cefr_level> parse_level(std::string_view text) {
 
 std::string_view level_name(cefr_level level) {
   switch (level) {
-    case cefr_level::a1: return "A1";
-    case cefr_level::a2: return "A2";
-    case cefr_level::b1: return "B1";
-    case cefr_level::b2: return "B2";
-    case cefr_level::c1: return "C1";
-    case cefr_level::c2: return "C2";
+    case cefr_level::a1:
+      return "A1";
+    case cefr_level::a2:
+      return "A2";
+    case cefr_level::b1:
+      return "B1";
+    case cefr_level::b2:
+      return "B2";
+    case cefr_level::c1:
+      return "C1";
+    case cefr_level::c2:
+      return "C2";
   }
   return "A1";
 }

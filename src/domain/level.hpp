@@ -8,9 +8,8 @@ namespace conv::domain {
 
 enum class cefr_level { a1, a2, b1, b2, c1, c2 };
 
-inline constexpr std::array<cefr_level, 6> all_levels{cefr_level::a1, cefr_level::a2,
-                                                      cefr_level::b1, cefr_level::b2,
-                                                      cefr_level::c1, cefr_level::c2};
+inline constexpr std::array<cefr_level, 6> all_levels{
+    cefr_level::a1, cefr_level::a2, cefr_level::b1, cefr_level::b2, cefr_level::c1, cefr_level::c2};
 
 std::optional<cefr_level> parse_level(std::string_view text);
 std::string_view level_name(cefr_level level);
@@ -25,6 +24,8 @@ struct partner_levels {
 };
 partner_levels partner_levels_for(cefr_level level);
 
-inline cefr_level lower_of(cefr_level a, cefr_level b) { return a < b ? a : b; }
+inline cefr_level lower_of(cefr_level a, cefr_level b) {
+  return a < b ? a : b;
+}
 
 }  // namespace conv::domain

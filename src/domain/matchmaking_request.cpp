@@ -22,10 +22,14 @@ std::optional<std::string> read_optional_text(const boost::json::object& o, std:
 
 std::string_view status_name(request_status s) {
   switch (s) {
-    case request_status::pending: return "pending";
-    case request_status::matched: return "matched";
-    case request_status::cancelled: return "cancelled";
-    case request_status::expired: return "expired";
+    case request_status::pending:
+      return "pending";
+    case request_status::matched:
+      return "matched";
+    case request_status::cancelled:
+      return "cancelled";
+    case request_status::expired:
+      return "expired";
   }
   return "pending";
 }
@@ -54,9 +58,8 @@ result<join_wish> join_wish_from_body(const boost::json::value& body) {
     else
       in.problem("userLevel", "must be one of A1 A2 B1 B2 C1 C2");
   }
-  for (auto [field, target] :
-       {std::pair{"learningProfileId", &wish.learning_profile_id},
-        std::pair{"preferredTopicId", &wish.preferred_topic_id}}) {
+  for (auto [field, target] : {std::pair{"learningProfileId", &wish.learning_profile_id},
+                               std::pair{"preferredTopicId", &wish.preferred_topic_id}}) {
     if (auto id = in.text(field, max_id_length, false)) {
       if (is_safe_id(*id))
         *target = *id;

@@ -29,10 +29,14 @@ std::optional<std::string> read_optional_text(const boost::json::object& o, std:
 
 std::string_view status_name(session_status s) {
   switch (s) {
-    case session_status::waiting: return "waiting";
-    case session_status::active: return "active";
-    case session_status::completed: return "completed";
-    case session_status::cancelled: return "cancelled";
+    case session_status::waiting:
+      return "waiting";
+    case session_status::active:
+      return "active";
+    case session_status::completed:
+      return "completed";
+    case session_status::cancelled:
+      return "cancelled";
   }
   return "waiting";
 }
@@ -46,15 +50,24 @@ std::optional<session_status> parse_session_status(std::string_view text) {
 
 std::string_view end_reason_name(end_reason r) {
   switch (r) {
-    case end_reason::none: return "";
-    case end_reason::connect_timeout: return "connect_timeout";
-    case end_reason::cancelled_by_user: return "cancelled_by_user";
-    case end_reason::completed: return "completed";
-    case end_reason::too_short: return "too_short";
-    case end_reason::dropped: return "dropped";
-    case end_reason::max_duration: return "max_duration";
-    case end_reason::reported: return "reported";
-    case end_reason::user_removed: return "user_removed";
+    case end_reason::none:
+      return "";
+    case end_reason::connect_timeout:
+      return "connect_timeout";
+    case end_reason::cancelled_by_user:
+      return "cancelled_by_user";
+    case end_reason::completed:
+      return "completed";
+    case end_reason::too_short:
+      return "too_short";
+    case end_reason::dropped:
+      return "dropped";
+    case end_reason::max_duration:
+      return "max_duration";
+    case end_reason::reported:
+      return "reported";
+    case end_reason::user_removed:
+      return "user_removed";
   }
   return "";
 }
@@ -68,25 +81,26 @@ std::optional<end_reason> parse_end_reason(std::string_view text) {
 }  // namespace
 
 boost::json::object to_json(const conversation_session& s) {
-  return {{"id", s.id},
-          {"topicId", optional_text(s.topic_id)},
-          {"targetLanguageCode", s.target_language_code},
-          {"participant1Id", s.participant1_id},
-          {"participant2Id", s.participant2_id},
-          {"participant1Level", level_name(s.participant1_level)},
-          {"participant2Level", level_name(s.participant2_level)},
-          {"status", status_name(s.status)},
-          {"scheduledAt", format_rfc3339(s.scheduled_at)},
-          {"startedAt", optional_time(s.started_at)},
-          {"endedAt", optional_time(s.ended_at)},
-          {"actualDurationSeconds", s.actual_duration_seconds},
-          {"endReason", s.reason == end_reason::none ? boost::json::value(nullptr)
-                                                     : boost::json::value(end_reason_name(s.reason))},
-          {"audioRecordingUrl", optional_text(s.audio_recording_url)},
-          {"createdAt", format_rfc3339(s.created_at)},
-          {"participant1Connected", s.participant1_connected},
-          {"participant2Connected", s.participant2_connected},
-          {"version", s.version}};
+  return {
+      {"id", s.id},
+      {"topicId", optional_text(s.topic_id)},
+      {"targetLanguageCode", s.target_language_code},
+      {"participant1Id", s.participant1_id},
+      {"participant2Id", s.participant2_id},
+      {"participant1Level", level_name(s.participant1_level)},
+      {"participant2Level", level_name(s.participant2_level)},
+      {"status", status_name(s.status)},
+      {"scheduledAt", format_rfc3339(s.scheduled_at)},
+      {"startedAt", optional_time(s.started_at)},
+      {"endedAt", optional_time(s.ended_at)},
+      {"actualDurationSeconds", s.actual_duration_seconds},
+      {"endReason", s.reason == end_reason::none ? boost::json::value(nullptr)
+                                                 : boost::json::value(end_reason_name(s.reason))},
+      {"audioRecordingUrl", optional_text(s.audio_recording_url)},
+      {"createdAt", format_rfc3339(s.created_at)},
+      {"participant1Connected", s.participant1_connected},
+      {"participant2Connected", s.participant2_connected},
+      {"version", s.version}};
 }
 
 std::optional<conversation_session> session_from_json(const boost::json::value& doc) {

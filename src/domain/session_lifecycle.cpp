@@ -15,13 +15,29 @@ constexpr std::string_view reported_ev = "session.reported";
 constexpr std::array<lifecycle_rule, 12> table{{
     {waiting, both_connected, any, active, end_reason::none, {started, {}}},
     {waiting, waiting_timeout, any, cancelled, end_reason::connect_timeout, {cancelled_ev, {}}},
-    {waiting, ended_by_participant, any, cancelled, end_reason::cancelled_by_user,
+    {waiting,
+     ended_by_participant,
+     any,
+     cancelled,
+     end_reason::cancelled_by_user,
      {cancelled_ev, {}}},
-    {active, ended_by_participant, at_least_minimum, completed, end_reason::completed,
+    {active,
+     ended_by_participant,
+     at_least_minimum,
+     completed,
+     end_reason::completed,
      {completed_ev, {}}},
-    {active, ended_by_participant, below_minimum, cancelled, end_reason::too_short,
+    {active,
+     ended_by_participant,
+     below_minimum,
+     cancelled,
+     end_reason::too_short,
      {cancelled_ev, {}}},
-    {active, heartbeat_timeout, at_least_minimum, completed, end_reason::dropped,
+    {active,
+     heartbeat_timeout,
+     at_least_minimum,
+     completed,
+     end_reason::dropped,
      {completed_ev, {}}},
     {active, heartbeat_timeout, below_minimum, cancelled, end_reason::dropped, {cancelled_ev, {}}},
     {active, max_duration_reached, any, completed, end_reason::max_duration, {completed_ev, {}}},
@@ -33,9 +49,12 @@ constexpr std::array<lifecycle_rule, 12> table{{
 
 bool duration_matches(duration_rule rule, bool long_enough) {
   switch (rule) {
-    case any: return true;
-    case at_least_minimum: return long_enough;
-    case below_minimum: return !long_enough;
+    case any:
+      return true;
+    case at_least_minimum:
+      return long_enough;
+    case below_minimum:
+      return !long_enough;
   }
   return false;
 }
@@ -44,18 +63,27 @@ bool duration_matches(duration_rule rule, bool long_enough) {
 
 std::string_view trigger_name(session_trigger t) {
   switch (t) {
-    case both_connected: return "both_connected";
-    case waiting_timeout: return "waiting_timeout";
-    case ended_by_participant: return "ended_by_participant";
-    case heartbeat_timeout: return "heartbeat_timeout";
-    case max_duration_reached: return "max_duration_reached";
-    case session_trigger::reported: return "reported";
-    case session_trigger::user_removed: return "user_removed";
+    case both_connected:
+      return "both_connected";
+    case waiting_timeout:
+      return "waiting_timeout";
+    case ended_by_participant:
+      return "ended_by_participant";
+    case heartbeat_timeout:
+      return "heartbeat_timeout";
+    case max_duration_reached:
+      return "max_duration_reached";
+    case session_trigger::reported:
+      return "reported";
+    case session_trigger::user_removed:
+      return "user_removed";
   }
   return "unknown";
 }
 
-std::span<const lifecycle_rule> lifecycle_table() { return table; }
+std::span<const lifecycle_rule> lifecycle_table() {
+  return table;
+}
 
 const lifecycle_rule* find_rule(session_status from, session_trigger trigger, bool long_enough) {
   for (const auto& row : table)

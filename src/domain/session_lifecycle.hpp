@@ -22,7 +22,7 @@ enum class session_trigger {
   user_removed,          // user.deleted / user.banned
 };
 inline constexpr std::array<session_trigger, 7> all_triggers{
-    session_trigger::both_connected,    session_trigger::waiting_timeout,
+    session_trigger::both_connected,       session_trigger::waiting_timeout,
     session_trigger::ended_by_participant, session_trigger::heartbeat_timeout,
     session_trigger::max_duration_reached, session_trigger::reported,
     session_trigger::user_removed};

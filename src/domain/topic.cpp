@@ -29,8 +29,8 @@ result<topic> read_topic_fields(topic t, const boost::json::value& body, bool cr
   if (in.has("description")) {
     if (auto d = in.text("description", max_description_chars, false)) t.description = *d;
   }
-  if (auto q = in.text_list("promptQuestions", max_prompt_questions, max_prompt_question_chars,
-                            false))
+  if (auto q =
+          in.text_list("promptQuestions", max_prompt_questions, max_prompt_question_chars, false))
     t.prompt_questions = *q;
   if (auto c = in.text("category", max_category_chars, false)) t.category = *c;
   if (auto m = in.integer("estimatedDurationMinutes", min_topic_minutes, max_topic_minutes, false))
@@ -52,7 +52,8 @@ result<topic> topic_with_patch(topic current, const boost::json::value& body) {
 
 boost::json::object to_json(const topic& t) {
   boost::json::array questions;
-  for (const auto& q : t.prompt_questions) questions.emplace_back(q);
+  for (const auto& q : t.prompt_questions)
+    questions.emplace_back(q);
   return {{"id", t.id},
           {"targetLanguageCode", t.target_language_code},
           {"level", level_name(t.level)},

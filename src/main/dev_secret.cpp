@@ -21,7 +21,8 @@ std::string load_or_create_dev_secret(const std::filesystem::path& data_dir) {
     if (text.str().size() >= 32) return text.str();
   }
   unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("no randomness for the dev secret");
+  if (RAND_bytes(raw, sizeof raw) != 1)
+    throw std::runtime_error("no randomness for the dev secret");
   std::string secret;
   static constexpr char hex[] = "0123456789abcdef";
   for (unsigned char b : raw) {

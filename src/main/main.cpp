@@ -54,7 +54,8 @@ int mint_token(const std::string& user, bool admin, int hours) {
                        .count();
   boost::json::array roles;
   if (admin) roles.emplace_back("admin");
-  boost::json::object claims{{"sub", user}, {"roles", roles}, {"iat", now}, {"exp", now + hours * 3600}};
+  boost::json::object claims{
+      {"sub", user}, {"roles", roles}, {"iat", now}, {"exp", now + hours * 3600}};
   if (settings.jwt_issuer) claims["iss"] = *settings.jwt_issuer;
   if (settings.jwt_audience) claims["aud"] = *settings.jwt_audience;
   std::cout << auth::mint_hs256(secret, claims) << "\n";
@@ -90,8 +91,9 @@ int serve() {
   std::optional<std::string> dev_secret;
   if (settings.dev_auth) {
     dev_secret = settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir));
-    log->warn("*** CONV_DEV_AUTH is on: anyone can mint a token with POST /dev/token. "
-              "Never run this in production. ***");
+    log->warn(
+        "*** CONV_DEV_AUTH is on: anyone can mint a token with POST /dev/token. "
+        "Never run this in production. ***");
   }
 
   asio::io_context io(int(settings.io_threads));
@@ -115,20 +117,21 @@ int serve() {
                              settings.heartbeat_timeout)});
   app::live_session_cache sessions;
   app::topic_catalog topics(topic_store, clock, ids);
-  app::ice_servers ice({settings.stun_urls, settings.turn_urls, settings.turn_secret, settings.turn_ttl});
-  app::context ctx{.store = store,
-                   .queue = queue,
-                   .scheduler = scheduler,
-                   .clock = clock,
-                   .ids = ids,
-                   .hub = hub,
-                   .sessions = sessions,
-                   .topics = topics,
-                   .ice = ice,
-                   .times = {settings.match_timeout, settings.presence_grace,
-                             settings.waiting_timeout, settings.heartbeat_interval,
-                             settings.heartbeat_timeout, settings.min_completed,
-                             settings.max_duration}};
+  app::ice_servers ice(
+      {settings.stun_urls, settings.turn_urls, settings.turn_secret, settings.turn_ttl});
+  app::context ctx{
+      .store = store,
+      .queue = queue,
+      .scheduler = scheduler,
+      .clock = clock,
+      .ids = ids,
+      .hub = hub,
+      .sessions = sessions,
+      .topics = topics,
+      .ice = ice,
+      .times = {settings.match_timeout, settings.presence_grace, settings.waiting_timeout,
+                settings.heartbeat_interval, settings.heartbeat_timeout, settings.min_completed,
+                settings.max_duration}};
   app::conversation_service service(ctx, audio_store, events, io.get_executor(),
                                     settings.audio_max_bytes);
 
@@ -173,61 +176,72 @@ int serve() {
   std::unique_ptr<transport::http_server> server;
   try {
     server = std::make_unique<transport::http_server>(
-        io, transport::tcp::endpoint(asio::ip::make_address(settings.listen_host), settings.listen_port),
+        io,
+        transport::tcp::endpoint(asio::ip::make_address(settings.listen_host),
+                                 settings.listen_port),
         api, gateway, service.audio, files.get(),
         transport::server_limits{.max_connections = settings.max_connections}, metrics);
   } catch (const std::exception& e) {
-    log->critical("cannot listen on {}:{}: {}", settings.listen_host, settings.listen_port, e.what());
+    log->critical("cannot listen on {}:{}: {}", settings.listen_host, settings.listen_port,
+                  e.what());
     return 1;
   }
 
   int exit_code = 0;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    co_await authenticator.start();
-    auto started = co_await service.start();
-    if (!started) {
-      log->critical("cannot start: {}", started.error().message);
-      exit_code = 1;
-      io.stop();
-      co_return;
-    }
-    server->start();
-    const auto endpoint = server->local_endpoint();
-    log->info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
-    // Tests and scripts read this line to learn the port when CONV_LISTEN asks for port 0.
-    std::cout << "conversation-service listening on " << endpoint.address().to_string() << ":"
-              << endpoint.port() << std::endl;
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await authenticator.start();
+        auto started = co_await service.start();
+        if (!started) {
+          log->critical("cannot start: {}", started.error().message);
+          exit_code = 1;
+          io.stop();
+          co_return;
+        }
+        server->start();
+        const auto endpoint = server->local_endpoint();
+        log->info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
+        // Tests and scripts read this line to learn the port when CONV_LISTEN asks for port 0.
+        std::cout << "conversation-service listening on " << endpoint.address().to_string() << ":"
+                  << endpoint.port() << std::endl;
+      },
+      asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     log->info("signal {}: shutting down", signal);
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      // Stop accepting and stop firing timers (they are re-armed from the store at the next
-      // start), tell every client we are going, let requests in flight finish.
-      server->stop_accepting();
-      scheduler.stop();
-      gateway.close_all();
-      asio::steady_timer wait(io);
-      const auto started = std::chrono::steady_clock::now();
-      auto waited = [&] { return std::chrono::steady_clock::now() - started; };
-      // Requests get up to 10 s; WebSocket close handshakes up to 2 s (a client that does not
-      // answer the close frame is not worth waiting for).
-      while ((server->requests_in_flight() > 0 && waited() < std::chrono::seconds(10)) ||
-             (gateway.connection_count() > 0 && waited() < std::chrono::seconds(2))) {
-        wait.expires_after(std::chrono::milliseconds(10));
-        co_await wait.async_wait(asio::use_awaitable);
-      }
-      co_await service.stop();
-      io.stop();
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          // Stop accepting and stop firing timers (they are re-armed from the store at the next
+          // start), tell every client we are going, let requests in flight finish.
+          server->stop_accepting();
+          scheduler.stop();
+          gateway.close_all();
+          asio::steady_timer wait(io);
+          const auto started = std::chrono::steady_clock::now();
+          auto waited = [&] { return std::chrono::steady_clock::now() - started; };
+          // Requests get up to 10 s; WebSocket close handshakes up to 2 s (a client that does not
+          // answer the close frame is not worth waiting for).
+          while ((server->requests_in_flight() > 0 && waited() < std::chrono::seconds(10)) ||
+                 (gateway.connection_count() > 0 && waited() < std::chrono::seconds(2))) {
+            wait.expires_after(std::chrono::milliseconds(10));
+            co_await wait.async_wait(asio::use_awaitable);
+          }
+          co_await service.stop();
+          io.stop();
+        },
+        asio::detached);
   });
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < settings.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  for (unsigned i = 1; i < settings.io_threads; ++i)
+    threads.emplace_back([&io] { io.run(); });
   io.run();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   pool.stop();
   log->info("stopped");
   return exit_code;

@@ -9,7 +9,8 @@ namespace conv::observability {
 void histogram::observe(std::chrono::nanoseconds d) {
   const double seconds = std::chrono::duration<double>(d).count();
   std::size_t i = 0;
-  while (i < bounds.size() && seconds > bounds[i]) ++i;
+  while (i < bounds.size() && seconds > bounds[i])
+    ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   sum_ns_.fetch_add(std::uint64_t(d.count()), std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
@@ -60,8 +61,8 @@ std::string metrics_registry::render() const {
         out += fmt::format("{}_bucket{} {}\n", e.name, braces(e.labels, "le=\"" + le + "\""),
                            cumulative);
       }
-      out += fmt::format("{}_sum{} {}\n", e.name, braces(e.labels),
-                         double(e.h->sum_ns_.load()) / 1e9);
+      out +=
+          fmt::format("{}_sum{} {}\n", e.name, braces(e.labels), double(e.h->sum_ns_.load()) / 1e9);
       out += fmt::format("{}_count{} {}\n", e.name, braces(e.labels), e.h->count_.load());
     } else {
       out += fmt::format("{}{} {}\n", e.name, braces(e.labels), e.gauge());

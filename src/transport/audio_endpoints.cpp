@@ -28,9 +28,11 @@ std::string session_of(std::string_view path) {
 std::string media_type(std::string_view content_type) {
   auto semicolon = content_type.find(';');
   auto type = content_type.substr(0, semicolon);
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.back() == ' ')
+    type.remove_suffix(1);
   std::string lower(type);
-  for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : lower)
+    c = char(std::tolower(static_cast<unsigned char>(c)));
   return lower;
 }
 
@@ -53,9 +55,9 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
   };
   const auto type = media_type(req[http::field::content_type]);
   if (!app::is_supported_audio_type(type))
-    co_return co_await refuse(make_error(
-        errc::unsupported_media_type,
-        "recordings are audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav"));
+    co_return co_await refuse(
+        make_error(errc::unsupported_media_type,
+                   "recordings are audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav"));
   if (auto length = header.content_length(); length && *length > audio.max_bytes())
     co_return co_await refuse(make_error(errc::payload_too_large, "the recording is too large"));
 
@@ -89,12 +91,14 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
     if (!written) co_return co_await refuse(written.error());
   }
   auto finished = co_await audio.finish(session_id, std::move(*target), type, total);
-  if (!finished) co_return co_await send(stream, rest_api::error_response(body.get(), finished.error()));
-  co_return co_await send(stream, rest_api::json_response(body.get(), http::status::ok,
-                                                          domain::to_json(*finished)));
+  if (!finished)
+    co_return co_await send(stream, rest_api::error_response(body.get(), finished.error()));
+  co_return co_await send(
+      stream, rest_api::json_response(body.get(), http::status::ok, domain::to_json(*finished)));
 }
 
-asio::awaitable<bool> download(beast::tcp_stream& stream, const http::request<http::empty_body>& req,
+asio::awaitable<bool> download(beast::tcp_stream& stream,
+                               const http::request<http::empty_body>& req,
                                app::audio_recordings& audio, const caller& who) {
   const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
   auto source = co_await audio.open(who.user, session_id, who.is_admin);
@@ -110,7 +114,8 @@ asio::awaitable<bool> download(beast::tcp_stream& stream, const http::request<ht
   res.body().more = true;
   http::response_serializer<http::buffer_body> writer{res};
   stream.expires_after(chunk_timeout);
-  if (auto [ec, n] = co_await http::async_write_header(stream, writer, use_tuple); ec) co_return false;
+  if (auto [ec, n] = co_await http::async_write_header(stream, writer, use_tuple); ec)
+    co_return false;
 
   std::vector<char> chunk(chunk_size);
   for (;;) {

@@ -29,7 +29,8 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
         std::tolower(static_cast<unsigned char>(scheme[i])))
       return std::nullopt;
   auto token = authorization.substr(scheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.front() == ' ')
+    token.remove_prefix(1);
   if (token.empty()) return std::nullopt;
   return token;
 }
@@ -56,7 +57,8 @@ boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::st
   auto verdict = verifier_.verify(token, unix_now());
   if (!verdict && verdict.error() == auth::verify_error::unknown_key && jwks_) {
     // A key we do not know yet: the issuer may have rotated. Refetch (rate-limited) and retry.
-    const bool refreshed = co_await pool_.run([this] { return jwks_->refresh_if_allowed(unix_now()); });
+    const bool refreshed =
+        co_await pool_.run([this] { return jwks_->refresh_if_allowed(unix_now()); });
     if (refreshed) verdict = verifier_.verify(token, unix_now());
   }
   if (!verdict) {

@@ -10,22 +10,32 @@ http::status http_status_of(errc code) {
   switch (code) {
     case errc::validation_failed:
     case errc::malformed_json:
-    case errc::unknown_message_type: return http::status::bad_request;
-    case errc::unauthorized: return http::status::unauthorized;
-    case errc::forbidden: return http::status::forbidden;
+    case errc::unknown_message_type:
+      return http::status::bad_request;
+    case errc::unauthorized:
+      return http::status::unauthorized;
+    case errc::forbidden:
+      return http::status::forbidden;
     case errc::not_found:
     case errc::topic_not_found:
     case errc::session_not_found:
-    case errc::not_in_queue: return http::status::not_found;
+    case errc::not_in_queue:
+      return http::status::not_found;
     case errc::already_in_queue:
     case errc::already_in_session:
     case errc::invalid_state:
-    case errc::audio_already_uploaded: return http::status::conflict;
-    case errc::payload_too_large: return http::status::payload_too_large;
-    case errc::unsupported_media_type: return http::status::unsupported_media_type;
-    case errc::rate_limited: return http::status::too_many_requests;
-    case errc::service_unavailable: return http::status::service_unavailable;
-    case errc::internal: return http::status::internal_server_error;
+    case errc::audio_already_uploaded:
+      return http::status::conflict;
+    case errc::payload_too_large:
+      return http::status::payload_too_large;
+    case errc::unsupported_media_type:
+      return http::status::unsupported_media_type;
+    case errc::rate_limited:
+      return http::status::too_many_requests;
+    case errc::service_unavailable:
+      return http::status::service_unavailable;
+    case errc::internal:
+      return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }

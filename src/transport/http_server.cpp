@@ -66,8 +66,8 @@ http_server::http_server(asio::io_context& io, tcp::endpoint endpoint, rest_api&
       requests_total_(metrics.add_counter("conv_http_requests_total", "HTTP requests served")),
       refused_total_(metrics.add_counter("conv_http_connections_refused_total",
                                          "connections refused at the connection limit")),
-      request_seconds_(metrics.add_histogram("conv_http_request_seconds",
-                                             "time to answer an HTTP request")) {
+      request_seconds_(
+          metrics.add_histogram("conv_http_request_seconds", "time to answer an HTTP request")) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -78,9 +78,13 @@ http_server::http_server(asio::io_context& io, tcp::endpoint endpoint, rest_api&
 
 http_server::~http_server() = default;
 
-tcp::endpoint http_server::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint http_server::local_endpoint() const {
+  return acceptor_.local_endpoint();
+}
 
-void http_server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void http_server::start() {
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+}
 
 void http_server::stop_accepting() {
   stopping_ = true;
@@ -131,7 +135,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header, use_tuple);
     if (ec) {
       if (ec == http::error::header_limit) {
-        auto res = plain_error(11, make_error(errc::payload_too_large, "the request header is too large"));
+        auto res =
+            plain_error(11, make_error(errc::payload_too_large, "the request header is too large"));
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }
@@ -155,11 +160,15 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
         co_return;
       }
       stream.expires_never();
+      // This frame lives as long as the WebSocket: give back what it no longer needs.
+      buffer.consume(buffer.size());
+      buffer.shrink_to_fit();
       co_await gateway_.serve(std::move(stream), header.release());
       co_return;
     }
 
-    if (is_audio_path(path) && (req.method() == http::verb::put || req.method() == http::verb::get)) {
+    if (is_audio_path(path) &&
+        (req.method() == http::verb::put || req.method() == http::verb::get)) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
       const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_);
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
@@ -170,7 +179,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     // Beast checks a Content-Length against the limit only while parsing the header, which
     // ran without one: check it here. Chunked bodies are checked as they arrive.
     if (auto length = header.content_length(); length && *length > limits_.max_json_body) {
-      auto res = plain_error(req.version(), make_error(errc::payload_too_large, "the request body is too large"));
+      auto res = plain_error(req.version(),
+                             make_error(errc::payload_too_large, "the request body is too large"));
       co_await http::async_write(stream, res, use_tuple);
       co_await close_gracefully(stream);
       co_return;
@@ -181,8 +191,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     auto [read_ec, read_n] = co_await http::async_read(stream, buffer, full, use_tuple);
     if (read_ec) {
       if (read_ec == http::error::body_limit) {
-        auto res = plain_error(full.get().version(),
-                               make_error(errc::payload_too_large, "the request body is too large"));
+        auto res = plain_error(full.get().version(), make_error(errc::payload_too_large,
+                                                                "the request body is too large"));
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }

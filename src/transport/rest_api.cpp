@@ -32,7 +32,8 @@ result<json::value> parse_body(const string_request& req) {
 // The path split on '/', without the leading empty segment.
 std::vector<std::string> segments_of(const boost::urls::url_view& url) {
   std::vector<std::string> out;
-  for (auto s : url.segments()) out.emplace_back(s);
+  for (auto s : url.segments())
+    out.emplace_back(s);
   return out;
 }
 
@@ -49,7 +50,8 @@ result<std::size_t> limit_param(const boost::urls::url_view& url, std::size_t fa
   std::size_t n = 0;
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
   if (ec != std::errc{} || end != v->data() + v->size() || n < 1 || n > max)
-    return error{errc::validation_failed, "invalid query parameter",
+    return error{errc::validation_failed,
+                 "invalid query parameter",
                  {{"limit", "must be an integer from 1 to " + std::to_string(max)}}};
   return n;
 }
@@ -58,7 +60,9 @@ json::value optional_text(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
 
-error method_not_allowed() { return make_error(errc::not_found, "no such route for this method"); }
+error method_not_allowed() {
+  return make_error(errc::not_found, "no such route for this method");
+}
 
 // What message::keep_alive() says, for a header alone (streamed requests have no message yet).
 bool wants_keep_alive(const string_request::header_type& h) {
@@ -164,14 +168,14 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
     if (!in.ok()) co_return fail(in.failure());
     json::array role_list;
     if (roles)
-      for (auto& r : *roles) role_list.emplace_back(r);
+      for (auto& r : *roles)
+        role_list.emplace_back(r);
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          service_.ctx.clock.now().time_since_epoch())
                          .count();
     json::object claims{{"sub", *user}, {"roles", role_list}, {"iat", now}, {"exp", now + 86400}};
-    co_return respond(http::status::ok,
-                      {{"token", auth::mint_hs256(*settings_.dev_secret, claims)},
-                       {"expiresIn", 86400}});
+    co_return respond(http::status::ok, {{"token", auth::mint_hs256(*settings_.dev_secret, claims)},
+                                         {"expiresIn", 86400}});
   }
 
   auto who = co_await authenticate(req);
@@ -214,12 +218,14 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       auto page = co_await topics.list(std::move(q));
       if (!page) co_return fail(page.error());
       json::array items;
-      for (const auto& t : page->items) items.push_back(domain::to_json(t));
-      co_return respond(http::status::ok,
-                        {{"items", std::move(items)}, {"nextCursor", optional_text(page->last_id)}});
+      for (const auto& t : page->items)
+        items.push_back(domain::to_json(t));
+      co_return respond(http::status::ok, {{"items", std::move(items)},
+                                           {"nextCursor", optional_text(page->last_id)}});
     }
     if (seg.size() == 1 && method == http::verb::post) {
-      if (!who->is_admin) co_return fail(make_error(errc::forbidden, "topics are for admins to create"));
+      if (!who->is_admin)
+        co_return fail(make_error(errc::forbidden, "topics are for admins to create"));
       auto body = parse_body(req);
       if (!body) co_return fail(body.error());
       auto created = co_await topics.create(*body);
@@ -233,7 +239,8 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
         co_return respond(http::status::ok, domain::to_json(*t));
       }
       if (method == http::verb::patch || method == http::verb::delete_) {
-        if (!who->is_admin) co_return fail(make_error(errc::forbidden, "topics are for admins to change"));
+        if (!who->is_admin)
+          co_return fail(make_error(errc::forbidden, "topics are for admins to change"));
         if (method == http::verb::delete_) {
           auto done = co_await topics.deactivate(seg[1]);
           if (!done) co_return fail(done.error());
@@ -291,7 +298,8 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       if (auto s = query_param(url, "status")) {
         status = domain::parse_session_status(*s);
         if (!status)
-          invalid.details.push_back({"status", "must be one of waiting active completed cancelled"});
+          invalid.details.push_back(
+              {"status", "must be one of waiting active completed cancelled"});
       }
       auto limit = limit_param(url, 20, 100);
       if (!limit) invalid.details.push_back(limit.error().details.front());
@@ -301,7 +309,8 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       auto page = co_await service_.ctx.store.sessions_of(user, status, *limit, cursor);
       if (!page) co_return fail(page.error());
       json::array items;
-      for (const auto& s : page->items) items.push_back(domain::to_json(s));
+      for (const auto& s : page->items)
+        items.push_back(domain::to_json(s));
       co_return respond(http::status::ok,
                         {{"items", std::move(items)}, {"nextCursor", optional_text(page->cursor)}});
     }

@@ -53,7 +53,9 @@ const static_files::file* static_files::find(std::string_view path) const {
   return it == files_.end() ? nullptr : &it->second;
 }
 
-bool static_files::serves(std::string_view path) const { return find(path) != nullptr; }
+bool static_files::serves(std::string_view path) const {
+  return find(path) != nullptr;
+}
 
 string_response static_files::respond(const string_request& req) const {
   const auto target = req.target();

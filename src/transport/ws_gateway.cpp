@@ -61,15 +61,18 @@ class ws_connection : public app::connection_sink,
                       public std::enable_shared_from_this<ws_connection> {
  public:
   ws_connection(ws_gateway& gateway, tcp::socket socket, std::string user)
-      : gateway_(gateway), ws_(std::move(socket)), user_(std::move(user)),
+      : gateway_(gateway),
+        ws_(std::move(socket)),
+        user_(std::move(user)),
         bucket_(gateway.settings().messages_per_second, gateway.settings().burst) {}
   ~ws_connection() override { gateway_.forget(this); }
 
   asio::awaitable<void> run(http::request<http::empty_body> req);
 
   bool push(app::outbound_message message) override {
-    asio::post(ws_.get_executor(),
-               [self = shared_from_this(), m = std::move(message)]() mutable { self->enqueue(std::move(m)); });
+    asio::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
+      self->enqueue(std::move(m));
+    });
     return true;
   }
 
@@ -158,12 +161,12 @@ asio::awaitable<void> ws_connection::run(http::request<http::empty_body> req) {
   ws_.set_option(timeouts);
   ws_.read_message_max(settings.max_message);
   ws_.auto_fragment(false);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "conversation-service");
-  }));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "conversation-service"); }));
   auto [ec] = co_await ws_.async_accept(req, use_tuple);
   if (ec) co_return;
   open_ = true;
+  req = {};  // the handshake's headers (and token) are not needed for the connection's life
 
   auto& service = gateway_.service();
   service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now());
@@ -257,7 +260,8 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     co_await refuse(claims.error());
     co_return;
   }
-  auto connection = std::make_shared<ws_connection>(*this, stream.release_socket(), claims->subject);
+  auto connection =
+      std::make_shared<ws_connection>(*this, stream.release_socket(), claims->subject);
   {
     std::lock_guard lock(mutex_);
     connections_.insert(connection.get());

@@ -19,7 +19,7 @@ namespace conv::transport {
 struct ws_settings {
   std::vector<std::string> allowed_origins;  // empty: the service's own origin; "*": any
   std::size_t max_message = 64 * 1024;
-  std::chrono::seconds idle_timeout{30};     // no frame (not even a pong) for this long: dead
+  std::chrono::seconds idle_timeout{30};  // no frame (not even a pong) for this long: dead
   // Token bucket per connection: a steady rate with a burst allowance. Past the bucket a
   // message gets RATE_LIMITED; a client that keeps flooding is closed (1008).
   double messages_per_second = 50;

@@ -2,16 +2,16 @@
 // The promises of ports::conversation_store (see its header), for every adapter:
 // instantiate ConversationStoreContract with a factory that opens a store on a directory
 // (the same directory twice means reopening it).
-#include "ports/conversation_store.hpp"
 #include "../support/run_task.hpp"
+#include "ports/conversation_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <set>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <thread>
 
 namespace conv::contract {
@@ -66,7 +66,9 @@ class ConversationStoreContract : public ::testing::TestWithParam<store_factory>
   static domain::event event(const std::string& id) {
     return domain::event{id, "session.created", from_unix_ms(1), "key", {{"n", id}}};
   }
-  result<void> commit(ports::change_set c) { return testing::run_task(store().commit(std::move(c))); }
+  result<void> commit(ports::change_set c) {
+    return testing::run_task(store().commit(std::move(c)));
+  }
 
   std::filesystem::path dir_;
   std::unique_ptr<store_handle> handle_;
@@ -92,7 +94,8 @@ TEST_P(ConversationStoreContract, AStaleVersionStoresNothingOfItsChangeSet) {
   auto lost = commit({{stale}, {r}, {event("e2")}});
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().code, errc::invalid_state);
-  EXPECT_EQ((*testing::run_task(store().find_session("s1")))->status, domain::session_status::active);
+  EXPECT_EQ((*testing::run_task(store().find_session("s1")))->status,
+            domain::session_status::active);
   EXPECT_EQ((*testing::run_task(store().find_request("r1")))->version, 1);  // the request too
   auto events = *testing::run_task(store().unsent_events(10));
   ASSERT_EQ(events.size(), 1u);
@@ -110,14 +113,16 @@ TEST_P(ConversationStoreContract, OfManyConcurrentTransitionsExactlyOneWins) {
       auto r = commit({{s}, {}, {event("e" + std::to_string(i))}});
       (r ? wins : losses)++;
     });
-  for (auto& t : racers) t.join();
+  for (auto& t : racers)
+    t.join();
   EXPECT_EQ(wins, 1);
   EXPECT_EQ(losses, 15);
   EXPECT_EQ(testing::run_task(store().unsent_events(100))->size(), 1u);
 }
 
 TEST_P(ConversationStoreContract, TheOutboxKeepsOrderAndForgetsWhatWasSent) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(commit({{}, {}, {event("e" + std::to_string(i))}}));
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(commit({{}, {}, {event("e" + std::to_string(i))}}));
   auto events = *testing::run_task(store().unsent_events(3));
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[0].event.event_id, "e0");
@@ -139,7 +144,8 @@ TEST_P(ConversationStoreContract, HistoryIsNewestFirstAndPagesWithoutGapsOrRepea
   std::optional<std::string> cursor;
   do {
     auto page = *testing::run_task(store().sessions_of("me", std::nullopt, 3, cursor));
-    for (auto& s : page.items) seen.push_back(s.id);
+    for (auto& s : page.items)
+      seen.push_back(s.id);
     cursor = page.cursor;
   } while (cursor);
   ASSERT_EQ(seen.size(), 7u);
@@ -159,7 +165,8 @@ TEST_P(ConversationStoreContract, EverythingLiveSurvivesReopening) {
   auto live = session("live", "a", "b", 1);
   auto done = session("done", "c", "d", 2);
   done.status = domain::session_status::completed;
-  ASSERT_TRUE(commit({{live, done}, {request("r1", "e", 1), request("r2", "e", 5)}, {event("e1")}}));
+  ASSERT_TRUE(
+      commit({{live, done}, {request("r1", "e", 1), request("r2", "e", 5)}, {event("e1")}}));
   reopen();
   auto sessions = *testing::run_task(store().live_sessions());
   ASSERT_EQ(sessions.size(), 1u);

@@ -15,8 +15,7 @@ struct embedded_store : store_handle {
   adapters::embedded::sqlite_conversation_store adapter;
 };
 
-INSTANTIATE_TEST_SUITE_P(Embedded, MatchQueueContract,
-                         ::testing::Values(queue_factory([] {
+INSTANTIATE_TEST_SUITE_P(Embedded, MatchQueueContract, ::testing::Values(queue_factory([] {
                            return std::make_unique<adapters::embedded::memory_match_queue>();
                          })));
 

@@ -1,8 +1,8 @@
 #pragma once
 // The promises of ports::match_queue (see its header), for every adapter: instantiate
 // MatchQueueContract with a factory that makes a fresh, empty queue.
-#include "ports/match_queue.hpp"
 #include "../support/run_task.hpp"
+#include "ports/match_queue.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,8 +19,8 @@ class MatchQueueContract : public ::testing::TestWithParam<queue_factory> {
  protected:
   void SetUp() override { queue_ = GetParam()(); }
 
-  ports::join_decision join(const std::string& user, domain::cefr_level level,
-                            std::int64_t at, const std::string& language = "en") {
+  ports::join_decision join(const std::string& user, domain::cefr_level level, std::int64_t at,
+                            const std::string& language = "en") {
     ports::queued_request r{"req-" + user, user, language, level, at};
     auto first = testing::run_task(queue_->take_partner_or_reserve(r));
     EXPECT_TRUE(first);
@@ -62,8 +62,8 @@ TEST_P(MatchQueueContract, PrefersOneLevelBelowToOneAbove) {
 TEST_P(MatchQueueContract, RestoredRequestsKeepTheirPlaceSoTheOldestIsTakenFirst) {
   // Two same-level requests can only both wait after a failed match put one back.
   auto restore = [&](const std::string& user, std::int64_t at) {
-    ASSERT_TRUE(testing::run_task(
-        queue_->restore({"req-" + user, user, "en", cefr_level::c1, at})));
+    ASSERT_TRUE(
+        testing::run_task(queue_->restore({"req-" + user, user, "en", cefr_level::c1, at})));
   };
   restore("newer", 20);
   restore("older", 10);
@@ -125,7 +125,8 @@ TEST_P(MatchQueueContract, ConcurrentJoinsMatchEachRequestAtMostOnceAndLoseNone)
         decisions[t].push_back(join(user, domain::all_levels[(t + i) % 6], t * per_thread + i));
       }
     });
-  for (auto& w : workers) w.join();
+  for (auto& w : workers)
+    w.join();
   std::multiset<std::string> taken;
   std::size_t matched = 0, queued = 0;
   for (auto& list : decisions)
@@ -138,13 +139,15 @@ TEST_P(MatchQueueContract, ConcurrentJoinsMatchEachRequestAtMostOnceAndLoseNone)
         ++queued;
       }
     }
-  for (const auto& user : taken) EXPECT_EQ(taken.count(user), 1u) << user << " matched twice";
+  for (const auto& user : taken)
+    EXPECT_EQ(taken.count(user), 1u) << user << " matched twice";
   // Every queued request was either taken once or is still waiting: none lost.
   std::size_t still_waiting = 0;
   for (int t = 0; t < threads; ++t)
     for (int i = 0; i < per_thread; ++i) {
       const auto user = "u" + std::to_string(t) + "-" + std::to_string(i);
-      if (!taken.count(user) && *testing::run_task(queue_->remove(user, "req-" + user))) ++still_waiting;
+      if (!taken.count(user) && *testing::run_task(queue_->remove(user, "req-" + user)))
+        ++still_waiting;
     }
   EXPECT_EQ(matched + still_waiting, queued);
   EXPECT_EQ(matched * 2 + still_waiting, std::size_t(threads * per_thread));

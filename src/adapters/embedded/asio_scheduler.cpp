@@ -66,8 +66,8 @@ asio::awaitable<void> asio_scheduler::run() {
     timestamp next = timestamp::max();
     {
       std::lock_guard lock(mutex_);
-      const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now());
+      const auto now =
+          std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
       while (!by_due_.empty() && by_due_.begin()->first <= now) {
         auto node = by_due_.extract(by_due_.begin());
         due_by_key_.erase(node.value().second);

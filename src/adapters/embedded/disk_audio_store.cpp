@@ -21,8 +21,12 @@ class disk_upload : public ports::audio_upload {
  public:
   disk_upload(int fd, std::filesystem::path part, std::filesystem::path final_path,
               std::string session_id, std::string content_type, blocking_pool& pool)
-      : fd_(fd), part_(std::move(part)), final_(std::move(final_path)),
-        session_id_(std::move(session_id)), content_type_(std::move(content_type)), pool_(pool) {}
+      : fd_(fd),
+        part_(std::move(part)),
+        final_(std::move(final_path)),
+        session_id_(std::move(session_id)),
+        content_type_(std::move(content_type)),
+        pool_(pool) {}
 
   ~disk_upload() override {
     if (fd_ >= 0) ::close(fd_);
@@ -124,8 +128,7 @@ disk_audio_store::disk_audio_store(std::filesystem::path directory, blocking_poo
 
 ports::task<std::unique_ptr<ports::audio_upload>> disk_audio_store::begin_upload(
     std::string session_id, std::string content_type) {
-  auto job = [this, session_id, content_type]()
-                                   -> result<std::unique_ptr<ports::audio_upload>> {
+  auto job = [this, session_id, content_type]() -> result<std::unique_ptr<ports::audio_upload>> {
     static std::atomic<std::uint64_t> counter{0};
     auto final_path = directory_ / (session_id + ".rec");
     std::error_code ec;

@@ -14,7 +14,8 @@ namespace conv::adapters::embedded {
 jsonl_event_sink::jsonl_event_sink(std::filesystem::path file, blocking_pool& pool)
     : file_(std::move(file)), pool_(pool) {
   fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open " + file_.string() + ": " + std::strerror(errno));
+  if (fd_ < 0)
+    throw std::runtime_error("cannot open " + file_.string() + ": " + std::strerror(errno));
 }
 
 jsonl_event_sink::~jsonl_event_sink() {
@@ -28,7 +29,8 @@ result<void> jsonl_event_sink::append(const std::string& lines) {
     const auto n = ::write(fd_, lines.data() + done, lines.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
+      return make_error(errc::service_unavailable,
+                        std::string("event log: ") + std::strerror(errno));
     }
     done += std::size_t(n);
   }

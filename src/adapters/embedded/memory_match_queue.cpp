@@ -100,20 +100,23 @@ ports::task<void> memory_match_queue::restore(queued_request r) {
 
 ports::task<void> memory_match_queue::engage(std::vector<std::string> user_ids) {
   std::lock_guard lock(mutex_);
-  for (auto& u : user_ids) engaged_.insert(std::move(u));
+  for (auto& u : user_ids)
+    engaged_.insert(std::move(u));
   co_return result<void>{};
 }
 
 ports::task<void> memory_match_queue::release(std::vector<std::string> user_ids) {
   std::lock_guard lock(mutex_);
-  for (const auto& u : user_ids) engaged_.erase(u);
+  for (const auto& u : user_ids)
+    engaged_.erase(u);
   co_return result<void>{};
 }
 
 std::size_t memory_match_queue::queued_count() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
-  for (const auto& [key, waiting] : lines_) n += waiting.size();
+  for (const auto& [key, waiting] : lines_)
+    n += waiting.size();
   return n;
 }
 

@@ -38,9 +38,9 @@ class memory_match_queue : public ports::match_queue {
   void enqueue_locked(const ports::queued_request& request);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, line> lines_;       // "{language}:{level}" → waiting requests
-  std::unordered_map<std::string, place> users_;      // user → their reserved or queued request
-  std::unordered_set<std::string> engaged_;           // users in a live session
+  std::unordered_map<std::string, line> lines_;   // "{language}:{level}" → waiting requests
+  std::unordered_map<std::string, place> users_;  // user → their reserved or queued request
+  std::unordered_set<std::string> engaged_;       // users in a live session
 };
 
 }  // namespace conv::adapters::embedded

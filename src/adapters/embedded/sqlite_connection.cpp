@@ -26,14 +26,19 @@ statement& statement::bind_null(int index) {
   return *this;
 }
 
-int statement::step() { return sqlite3_step(stmt_); }
+int statement::step() {
+  return sqlite3_step(stmt_);
+}
 
 std::string_view statement::text(int column) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return p ? std::string_view(p, std::size_t(sqlite3_column_bytes(stmt_, column))) : std::string_view();
+  return p ? std::string_view(p, std::size_t(sqlite3_column_bytes(stmt_, column)))
+           : std::string_view();
 }
 
-std::int64_t statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 sqlite_connection::sqlite_connection(const std::filesystem::path& file, bool writer) {
   const int flags = writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -54,7 +59,8 @@ sqlite_connection::sqlite_connection(const std::filesystem::path& file, bool wri
 }
 
 sqlite_connection::~sqlite_connection() {
-  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  for (auto& [sql, stmt] : statements_)
+    sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }
 

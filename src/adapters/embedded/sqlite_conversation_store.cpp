@@ -57,14 +57,21 @@ result<void> write_session(sqlite_connection& db, const conversation_session& s)
     auto st = db.prepare(
         "INSERT INTO sessions(id, participant1, participant2, status, created_at, version, doc) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING");
-    st.bind(1, s.id).bind(2, s.participant1_id).bind(3, s.participant2_id)
-        .bind(4, domain::status_name(s.status)).bind(5, to_unix_ms(s.created_at))
-        .bind(6, s.version).bind(7, doc);
+    st.bind(1, s.id)
+        .bind(2, s.participant1_id)
+        .bind(3, s.participant2_id)
+        .bind(4, domain::status_name(s.status))
+        .bind(5, to_unix_ms(s.created_at))
+        .bind(6, s.version)
+        .bind(7, doc);
     if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   } else {
     auto st = db.prepare(
         "UPDATE sessions SET status = ?2, version = ?3, doc = ?4 WHERE id = ?1 AND version = ?5");
-    st.bind(1, s.id).bind(2, domain::status_name(s.status)).bind(3, s.version).bind(4, doc)
+    st.bind(1, s.id)
+        .bind(2, domain::status_name(s.status))
+        .bind(3, s.version)
+        .bind(4, doc)
         .bind(5, s.version - 1);
     if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   }
@@ -78,13 +85,20 @@ result<void> write_request(sqlite_connection& db, const matchmaking_request& r) 
     auto st = db.prepare(
         "INSERT INTO requests(id, user_id, status, created_at, version, doc) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING");
-    st.bind(1, r.id).bind(2, r.user_id).bind(3, domain::status_name(r.status))
-        .bind(4, to_unix_ms(r.created_at)).bind(5, r.version).bind(6, doc);
+    st.bind(1, r.id)
+        .bind(2, r.user_id)
+        .bind(3, domain::status_name(r.status))
+        .bind(4, to_unix_ms(r.created_at))
+        .bind(5, r.version)
+        .bind(6, doc);
     if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   } else {
     auto st = db.prepare(
         "UPDATE requests SET status = ?2, version = ?3, doc = ?4 WHERE id = ?1 AND version = ?5");
-    st.bind(1, r.id).bind(2, domain::status_name(r.status)).bind(3, r.version).bind(4, doc)
+    st.bind(1, r.id)
+        .bind(2, domain::status_name(r.status))
+        .bind(3, r.version)
+        .bind(4, doc)
         .bind(5, r.version - 1);
     if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   }
@@ -95,7 +109,10 @@ result<void> write_request(sqlite_connection& db, const matchmaking_request& r) 
 result<void> write_event(sqlite_connection& db, const domain::event& e) {
   auto st = db.prepare(
       "INSERT INTO outbox(event_id, type, key, occurred_at, data) VALUES(?1, ?2, ?3, ?4, ?5)");
-  st.bind(1, e.event_id).bind(2, e.type).bind(3, e.key).bind(4, to_unix_ms(e.occurred_at))
+  st.bind(1, e.event_id)
+      .bind(2, e.type)
+      .bind(3, e.key)
+      .bind(4, to_unix_ms(e.occurred_at))
       .bind(5, json::serialize(e.data));
   if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   return {};
@@ -133,7 +150,8 @@ ports::task<ports::session_page> sqlite_conversation_store::sessions_of(
   if (cursor) {
     after = parse_cursor(*cursor);
     if (!after)
-      co_return error{errc::validation_failed, "the cursor is not one this service gave out",
+      co_return error{errc::validation_failed,
+                      "the cursor is not one this service gave out",
                       {{"cursor", "is not valid"}}};
   }
   auto job = [=](sqlite_connection& db) -> result<ports::session_page> {
@@ -143,8 +161,14 @@ ports::task<ports::session_page> sqlite_conversation_store::sessions_of(
         "AND (?3 IS NULL OR created_at < ?3 OR (created_at = ?3 AND id < ?4)) "
         "ORDER BY created_at DESC, id DESC LIMIT ?5");
     st.bind(1, user_id);
-    if (status) st.bind(2, domain::status_name(*status)); else st.bind_null(2);
-    if (after) st.bind(3, after->first).bind(4, after->second); else st.bind_null(3).bind_null(4);
+    if (status)
+      st.bind(2, domain::status_name(*status));
+    else
+      st.bind_null(2);
+    if (after)
+      st.bind(3, after->first).bind(4, after->second);
+    else
+      st.bind_null(3).bind_null(4);
     st.bind(5, std::int64_t(limit + 1));
     auto items = all_documents<conversation_session>(st, domain::session_from_json);
     if (!items) return items.error();
@@ -212,16 +236,18 @@ ports::task<std::vector<ports::stored_event>> sqlite_conversation_store::unsent_
     std::size_t max) {
   auto job = [max](sqlite_connection& db) -> result<std::vector<ports::stored_event>> {
     auto st = db.prepare(
-        "SELECT sequence, event_id, type, key, occurred_at, data FROM outbox ORDER BY sequence LIMIT ?1");
+        "SELECT sequence, event_id, type, key, occurred_at, data FROM outbox ORDER BY sequence "
+        "LIMIT ?1");
     st.bind(1, std::int64_t(max));
     std::vector<ports::stored_event> out;
     for (int rc = st.step(); rc != SQLITE_DONE; rc = st.step()) {
       if (rc != SQLITE_ROW) return store_unavailable("read failed");
       auto data = json::parse(st.text(5));
-      out.push_back({st.integer(0),
-                     domain::event{std::string(st.text(1)), std::string(st.text(2)),
-                                   from_unix_ms(st.integer(4)), std::string(st.text(3)),
-                                   data.is_object() ? std::move(data.as_object()) : json::object{}}});
+      out.push_back(
+          {st.integer(0),
+           domain::event{std::string(st.text(1)), std::string(st.text(2)),
+                         from_unix_ms(st.integer(4)), std::string(st.text(3)),
+                         data.is_object() ? std::move(data.as_object()) : json::object{}}});
     }
     return out;
   };

@@ -62,7 +62,7 @@ asio::awaitable<result<void>> sqlite_database::write(write_fn fn) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         submit({std::move(f), [shared, ex](result<void> r) {
                   asio::dispatch(ex, [shared, r = std::move(r)]() mutable {
-                    std::move(*shared)(std::move(r));
+                    std::move (*shared)(std::move(r));
                   });
                 }});
       },

@@ -7,10 +7,15 @@ namespace {
 
 result<void> upsert(sqlite_connection& db, const domain::topic& t) {
   auto st = db.prepare(
-      "INSERT INTO topics(id, language, level, category, is_active, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
-      "ON CONFLICT(id) DO UPDATE SET language = ?2, level = ?3, category = ?4, is_active = ?5, doc = ?6");
-  st.bind(1, t.id).bind(2, t.target_language_code).bind(3, domain::level_name(t.level))
-      .bind(4, t.category).bind(5, std::int64_t(t.is_active))
+      "INSERT INTO topics(id, language, level, category, is_active, doc) VALUES(?1, ?2, ?3, ?4, "
+      "?5, ?6) "
+      "ON CONFLICT(id) DO UPDATE SET language = ?2, level = ?3, category = ?4, is_active = ?5, doc "
+      "= ?6");
+  st.bind(1, t.id)
+      .bind(2, t.target_language_code)
+      .bind(3, domain::level_name(t.level))
+      .bind(4, t.category)
+      .bind(5, std::int64_t(t.is_active))
       .bind(6, boost::json::serialize(domain::to_json(t)));
   if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   return {};
@@ -27,7 +32,10 @@ ports::task<ports::topic_page> sqlite_topic_store::list(ports::topic_filter filt
         "AND (?3 IS NULL OR category = ?3) AND (?4 = 0 OR is_active = 1) "
         "AND (?5 IS NULL OR id > ?5) ORDER BY id LIMIT ?6");
     st.bind_optional(1, filter.language);
-    if (filter.level) st.bind(2, domain::level_name(*filter.level)); else st.bind_null(2);
+    if (filter.level)
+      st.bind(2, domain::level_name(*filter.level));
+    else
+      st.bind_null(2);
     st.bind_optional(3, filter.category).bind(4, std::int64_t(filter.active_only));
     st.bind_optional(5, after_id).bind(6, std::int64_t(limit + 1));
     ports::topic_page page;

@@ -1,7 +1,7 @@
 #include "app/ice_servers.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace conv::app {
 namespace {
@@ -12,7 +12,9 @@ TEST(TurnCredential, IsBase64OfHmacSha1AsCoturnComputesIt) {
 }
 
 TEST(IceServers, TurnUsernameCarriesExpiryAndUser) {
-  ice_servers ice({{"stun:stun.example:3478"}, {"turn:turn.example:3478"}, "secret",
+  ice_servers ice({{"stun:stun.example:3478"},
+                   {"turn:turn.example:3478"},
+                   "secret",
                    std::chrono::seconds(600)});
   const timestamp now{std::chrono::seconds(1'700'000'000)};
   auto doc = ice.for_user("alice", now);

@@ -46,16 +46,19 @@ TEST(PresenceHub, ASecondConnectionReplacesTheFirstWithCode4000) {
 
 TEST(PresenceHub, HoldsMessagesForAnOfflineUserAndDeliversThemInOrder) {
   presence_hub hub({});
-  for (int i = 0; i < 5; ++i) hub.send("bob", make_message(std::to_string(i)), t0);
+  for (int i = 0; i < 5; ++i)
+    hub.send("bob", make_message(std::to_string(i)), t0);
   auto sink = std::make_shared<recording_sink>();
   hub.attach("bob", sink, t0 + std::chrono::seconds(1));
   EXPECT_EQ(sink->received, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
 }
 
 TEST(PresenceHub, HeldMessagesAreBoundedInCountBytesAndAge) {
-  presence_hub hub({.max_messages = 3, .max_bytes = 10, .max_age = std::chrono::milliseconds(1000)});
+  presence_hub hub(
+      {.max_messages = 3, .max_bytes = 10, .max_age = std::chrono::milliseconds(1000)});
   hub.send("bob", make_message("old"), t0);
-  for (int i = 0; i < 5; ++i) hub.send("bob", make_message("n"), t0 + std::chrono::seconds(2));
+  for (int i = 0; i < 5; ++i)
+    hub.send("bob", make_message("n"), t0 + std::chrono::seconds(2));
   hub.send("bob", make_message(std::string(20, 'x')), t0 + std::chrono::seconds(2));
   auto sink = std::make_shared<recording_sink>();
   hub.attach("bob", sink, t0 + std::chrono::seconds(2));

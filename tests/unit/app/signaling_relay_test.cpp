@@ -1,7 +1,7 @@
 #include "app/signaling_relay.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace conv::app {
 namespace {
@@ -9,7 +9,8 @@ namespace {
 TEST(WithSender, SplicesFromIntoTheClientsOwnBytes) {
   const std::string original = R"({"type":"ice-candidate","sessionId":"s1","candidate":{"a":1}})";
   const auto forwarded = with_sender(original, "alice");
-  EXPECT_EQ(forwarded, R"({"from":"alice","type":"ice-candidate","sessionId":"s1","candidate":{"a":1}})");
+  EXPECT_EQ(forwarded,
+            R"({"from":"alice","type":"ice-candidate","sessionId":"s1","candidate":{"a":1}})");
   auto parsed = boost::json::parse(forwarded).as_object();
   EXPECT_EQ(parsed["from"], "alice");
 }

@@ -1,9 +1,9 @@
-#include "auth/jwks_cache.hpp"
 #include "auth/jwt_verifier.hpp"
+#include "auth/jwks_cache.hpp"
 #include "token_factory.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace conv::auth {
 namespace {
@@ -16,7 +16,8 @@ const std::string secret(40, 's');
 
 json::object payload(json::object extra = {}) {
   json::object p{{"sub", "alice"}, {"exp", now + 300}, {"roles", json::array{"admin"}}};
-  for (auto& [k, v] : extra) p[k] = v;
+  for (auto& [k, v] : extra)
+    p[k] = v;
   return p;
 }
 
@@ -55,15 +56,16 @@ TEST(JwtVerifier, RejectsAForgedSignature) {
 TEST(JwtVerifier, RejectsATamperedPayload) {
   auto token = sign_hs256(secret, hs_header, payload());
   const auto first = token.find('.'), second = token.rfind('.');
-  token = token.substr(0, first + 1) + base64url_encode(json::serialize(payload({{"sub", "root"}}))) +
-          token.substr(second);
+  token = token.substr(0, first + 1) +
+          base64url_encode(json::serialize(payload({{"sub", "root"}}))) + token.substr(second);
   EXPECT_EQ(failure(hs_verifier(), token), verify_error::bad_signature);
 }
 
 TEST(JwtVerifier, HonoursExpiryAndNotBeforeWithLeeway) {
   auto v = hs_verifier();  // leeway 30 s
   EXPECT_TRUE(v.verify(sign_hs256(secret, hs_header, payload({{"exp", now - 30}})), now));
-  EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"exp", now - 31}}))), verify_error::expired);
+  EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"exp", now - 31}}))),
+            verify_error::expired);
   EXPECT_TRUE(v.verify(sign_hs256(secret, hs_header, payload({{"nbf", now + 30}})), now));
   EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"nbf", now + 31}}))),
             verify_error::not_yet_valid);
@@ -72,23 +74,32 @@ TEST(JwtVerifier, HonoursExpiryAndNotBeforeWithLeeway) {
 TEST(JwtVerifier, RequiresExpiryAndSubject) {
   auto no_exp = payload();
   no_exp.erase("exp");
-  EXPECT_EQ(failure(hs_verifier(), sign_hs256(secret, hs_header, no_exp)), verify_error::missing_expiry);
+  EXPECT_EQ(failure(hs_verifier(), sign_hs256(secret, hs_header, no_exp)),
+            verify_error::missing_expiry);
   EXPECT_EQ(failure(hs_verifier(), sign_hs256(secret, hs_header, payload({{"exp", "soon"}}))),
             verify_error::missing_expiry);
   auto no_sub = payload();
   no_sub.erase("sub");
-  EXPECT_EQ(failure(hs_verifier(), sign_hs256(secret, hs_header, no_sub)), verify_error::missing_subject);
+  EXPECT_EQ(failure(hs_verifier(), sign_hs256(secret, hs_header, no_sub)),
+            verify_error::missing_subject);
   EXPECT_EQ(failure(hs_verifier(), sign_hs256(secret, hs_header, payload({{"sub", ""}}))),
             verify_error::missing_subject);
 }
 
 TEST(JwtVerifier, ChecksIssuerAndAudience) {
   auto v = hs_verifier({.issuer = "https://auth", .audience = "conversation"});
-  EXPECT_TRUE(v.verify(sign_hs256(secret, hs_header, payload({{"iss", "https://auth"}, {"aud", "conversation"}})), now));
-  EXPECT_TRUE(v.verify(sign_hs256(secret, hs_header, payload({{"iss", "https://auth"}, {"aud", json::array{"x", "conversation"}}})), now));
-  EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"iss", "https://evil"}, {"aud", "conversation"}}))),
+  EXPECT_TRUE(v.verify(
+      sign_hs256(secret, hs_header, payload({{"iss", "https://auth"}, {"aud", "conversation"}})),
+      now));
+  EXPECT_TRUE(v.verify(
+      sign_hs256(secret, hs_header,
+                 payload({{"iss", "https://auth"}, {"aud", json::array{"x", "conversation"}}})),
+      now));
+  EXPECT_EQ(failure(v, sign_hs256(secret, hs_header,
+                                  payload({{"iss", "https://evil"}, {"aud", "conversation"}}))),
             verify_error::wrong_issuer);
-  EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"iss", "https://auth"}, {"aud", "other"}}))),
+  EXPECT_EQ(failure(v, sign_hs256(secret, hs_header,
+                                  payload({{"iss", "https://auth"}, {"aud", "other"}}))),
             verify_error::wrong_audience);
 }
 
@@ -106,7 +117,8 @@ TEST(JwtVerifier, Rs256AndEs256FromAJwks) {
   auto rsa = make_rsa_key();
   auto ec = make_p256_key();
   jwt_verifier v({});
-  v.replace_keys(*key_set::parse_jwks(jwks_of({public_jwk(rsa.get(), "r"), public_jwk(ec.get(), "e")})));
+  v.replace_keys(
+      *key_set::parse_jwks(jwks_of({public_jwk(rsa.get(), "r"), public_jwk(ec.get(), "e")})));
   EXPECT_TRUE(v.verify(sign_rs256(rsa.get(), {{"alg", "RS256"}, {"kid", "r"}}, payload()), now));
   EXPECT_TRUE(v.verify(sign_es256(ec.get(), {{"alg", "ES256"}, {"kid", "e"}}, payload()), now));
   // The right key under the wrong algorithm, and a signature of the wrong length.
@@ -120,7 +132,8 @@ TEST(JwtVerifier, Rs256AndEs256FromAJwks) {
 TEST(JwtVerifier, RejectsAlgorithmConfusionWithThePublicKeyAsHmacSecret) {
   auto rsa = make_rsa_key();
   const auto jwks = jwks_of({public_jwk(rsa.get(), "r")});
-  const auto forged = sign_hs256(public_pem(rsa.get()), {{"alg", "HS256"}, {"kid", "r"}}, payload());
+  const auto forged =
+      sign_hs256(public_pem(rsa.get()), {{"alg", "HS256"}, {"kid", "r"}}, payload());
   jwt_verifier jwks_only({});
   jwks_only.replace_keys(*key_set::parse_jwks(jwks));
   EXPECT_EQ(failure(jwks_only, forged), verify_error::unsupported_algorithm);
@@ -166,7 +179,8 @@ TEST(JwksCache, RandomKidsCannotHammerTheJwksUrl) {
                    std::chrono::seconds(10));
   const std::int64_t t = 2'000'000'000;
   EXPECT_TRUE(cache.refresh_if_allowed(t));
-  for (int i = 1; i < 50; ++i) EXPECT_FALSE(cache.refresh_if_allowed(t + i % 10));
+  for (int i = 1; i < 50; ++i)
+    EXPECT_FALSE(cache.refresh_if_allowed(t + i % 10));
   EXPECT_TRUE(cache.refresh_if_allowed(t + 10));
   EXPECT_EQ(fetches, 2);
 }

@@ -33,7 +33,8 @@ std::string digest_sign(EVP_PKEY* key, const std::string& data) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   std::size_t len = 0;
   EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key);
-  EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()),
+                 data.size());
   std::string sig(len, '\0');
   EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
                  reinterpret_cast<const unsigned char*>(data.data()), data.size());
@@ -44,22 +45,32 @@ std::string digest_sign(EVP_PKEY* key, const std::string& data) {
 
 }  // namespace
 
-pkey_ptr make_rsa_key() { return pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048))); }
-pkey_ptr make_p256_key() { return pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")); }
+pkey_ptr make_rsa_key() {
+  return pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048)));
+}
+pkey_ptr make_p256_key() {
+  return pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+}
 
 boost::json::object public_jwk(EVP_PKEY* key, const std::string& kid) {
   if (EVP_PKEY_is_a(key, "RSA"))
-    return {{"kty", "RSA"}, {"kid", kid}, {"use", "sig"}, {"alg", "RS256"},
+    return {{"kty", "RSA"},
+            {"kid", kid},
+            {"use", "sig"},
+            {"alg", "RS256"},
             {"n", base64url_encode(bn_bytes(key, OSSL_PKEY_PARAM_RSA_N))},
             {"e", base64url_encode(bn_bytes(key, OSSL_PKEY_PARAM_RSA_E))}};
-  return {{"kty", "EC"}, {"kid", kid}, {"crv", "P-256"},
+  return {{"kty", "EC"},
+          {"kid", kid},
+          {"crv", "P-256"},
           {"x", base64url_encode(bn_bytes(key, OSSL_PKEY_PARAM_EC_PUB_X, 32))},
           {"y", base64url_encode(bn_bytes(key, OSSL_PKEY_PARAM_EC_PUB_Y, 32))}};
 }
 
 std::string jwks_of(std::initializer_list<boost::json::object> jwks) {
   boost::json::array keys;
-  for (const auto& k : jwks) keys.push_back(k);
+  for (const auto& k : jwks)
+    keys.push_back(k);
   return boost::json::serialize(boost::json::object{{"keys", keys}});
 }
 

@@ -16,8 +16,10 @@ pkey_ptr make_p256_key();
 boost::json::object public_jwk(EVP_PKEY* key, const std::string& kid);
 std::string jwks_of(std::initializer_list<boost::json::object> jwks);
 
-std::string sign_rs256(EVP_PKEY* key, const boost::json::object& header, const boost::json::object& payload);
-std::string sign_es256(EVP_PKEY* key, const boost::json::object& header, const boost::json::object& payload);
+std::string sign_rs256(EVP_PKEY* key, const boost::json::object& header,
+                       const boost::json::object& payload);
+std::string sign_es256(EVP_PKEY* key, const boost::json::object& header,
+                       const boost::json::object& payload);
 std::string sign_hs256(const std::string& secret, const boost::json::object& header,
                        const boost::json::object& payload);
 // The PEM of the key's public half (what an attacker would use as an HMAC secret).

@@ -45,10 +45,12 @@ TEST(Config, ABadValueNamesTheVariableAndWhatItExpected) {
   EXPECT_NE(failure({{"CONV_DEV_AUTH", "yes please"}}).find("CONV_DEV_AUTH"), std::string::npos);
   EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_LISTEN", "8080"}}).find("CONV_LISTEN"),
             std::string::npos);
-  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_REDIS_URL", "http://x"}}).find("CONV_REDIS_URL"),
-            std::string::npos);
-  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_TURN_URLS", "turn:x"}}).find("CONV_TURN_SECRET"),
-            std::string::npos);
+  EXPECT_NE(
+      failure({{"CONV_DEV_AUTH", "true"}, {"CONV_REDIS_URL", "http://x"}}).find("CONV_REDIS_URL"),
+      std::string::npos);
+  EXPECT_NE(
+      failure({{"CONV_DEV_AUTH", "true"}, {"CONV_TURN_URLS", "turn:x"}}).find("CONV_TURN_SECRET"),
+      std::string::npos);
 }
 
 TEST(Config, RefusesToStartWithoutAnyWayToAuthenticate) {

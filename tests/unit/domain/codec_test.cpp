@@ -5,8 +5,8 @@
 #include "domain/starter_topics.hpp"
 #include "domain/topic.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <set>
 
@@ -42,9 +42,9 @@ TEST(SessionCodec, RoundTripsEveryField) {
 TEST(SessionCodec, UsesTheErdsCamelCaseNames) {
   conversation_session s;
   auto doc = to_json(s);
-  for (auto key : {"id", "topicId", "targetLanguageCode", "participant1Id", "participant2Id", "status",
-                   "scheduledAt", "startedAt", "endedAt", "actualDurationSeconds", "endReason",
-                   "audioRecordingUrl", "createdAt"})
+  for (auto key : {"id", "topicId", "targetLanguageCode", "participant1Id", "participant2Id",
+                   "status", "scheduledAt", "startedAt", "endedAt", "actualDurationSeconds",
+                   "endReason", "audioRecordingUrl", "createdAt"})
     EXPECT_TRUE(doc.contains(key)) << key;
 }
 
@@ -84,15 +84,16 @@ TEST(StarterTopics, CoverSeveralLanguagesAndEveryLevelWithUniqueIds) {
     EXPECT_TRUE(ids.insert(t.id).second) << t.id;
     covered.insert({t.target_language_code, t.level});
     EXPECT_TRUE(topic_from_create_body(boost::json::parse(boost::json::serialize([&] {
-                  auto doc = to_json(t);
-                  doc.erase("id");
-                  doc.erase("createdAt");
-                  return doc;
-                }()))))
+      auto doc = to_json(t);
+      doc.erase("id");
+      doc.erase("createdAt");
+      return doc;
+    }()))))
         << t.id << " breaks the topic rules";
   }
   for (auto lang : {"en", "fr", "es", "de"})
-    for (auto level : all_levels) EXPECT_TRUE(covered.count({lang, level})) << lang;
+    for (auto level : all_levels)
+      EXPECT_TRUE(covered.count({lang, level})) << lang;
 }
 
 TEST(EventEnvelope, HasTheContractsFields) {

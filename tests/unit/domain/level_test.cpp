@@ -27,11 +27,15 @@ TEST(PartnerLevels, EdgeLevelsHaveOnlyOneNeighbour) {
 }
 
 TEST(Levels, ParseOnlyTheSixCefrNames) {
-  for (auto l : all_levels) EXPECT_EQ(parse_level(level_name(l)), l);
-  for (auto bad : {"", "b1", "B3", "A", "C22", "B1 "}) EXPECT_FALSE(parse_level(bad)) << bad;
+  for (auto l : all_levels)
+    EXPECT_EQ(parse_level(level_name(l)), l);
+  for (auto bad : {"", "b1", "B3", "A", "C22", "B1 "})
+    EXPECT_FALSE(parse_level(bad)) << bad;
 }
 
-TEST(QueueKey, IsLanguageColonLevel) { EXPECT_EQ(queue_key("en", cefr_level::b1), "en:B1"); }
+TEST(QueueKey, IsLanguageColonLevel) {
+  EXPECT_EQ(queue_key("en", cefr_level::b1), "en:B1");
+}
 
 }  // namespace
 }  // namespace conv::domain

@@ -21,12 +21,18 @@ struct expected {
 std::optional<expected> contract(session_status from, session_trigger t, bool long_enough) {
   if (from == waiting) {
     switch (t) {
-      case both_connected: return expected{active, end_reason::none};
-      case waiting_timeout: return expected{cancelled, end_reason::connect_timeout};
-      case ended_by_participant: return expected{cancelled, end_reason::cancelled_by_user};
-      case reported: return expected{cancelled, end_reason::reported};
-      case user_removed: return expected{cancelled, end_reason::user_removed};
-      default: return std::nullopt;
+      case both_connected:
+        return expected{active, end_reason::none};
+      case waiting_timeout:
+        return expected{cancelled, end_reason::connect_timeout};
+      case ended_by_participant:
+        return expected{cancelled, end_reason::cancelled_by_user};
+      case reported:
+        return expected{cancelled, end_reason::reported};
+      case user_removed:
+        return expected{cancelled, end_reason::user_removed};
+      default:
+        return std::nullopt;
     }
   }
   if (from == active) {
@@ -36,16 +42,22 @@ std::optional<expected> contract(session_status from, session_trigger t, bool lo
                            : expected{cancelled, end_reason::too_short};
       case heartbeat_timeout:
         return expected{long_enough ? completed : cancelled, end_reason::dropped};
-      case max_duration_reached: return expected{completed, end_reason::max_duration};
-      case reported: return expected{cancelled, end_reason::reported};
-      case user_removed: return expected{cancelled, end_reason::user_removed};
-      default: return std::nullopt;
+      case max_duration_reached:
+        return expected{completed, end_reason::max_duration};
+      case reported:
+        return expected{cancelled, end_reason::reported};
+      case user_removed:
+        return expected{cancelled, end_reason::user_removed};
+      default:
+        return std::nullopt;
     }
   }
   return std::nullopt;  // completed and cancelled are final
 }
 
-timestamp at(int seconds) { return timestamp{std::chrono::seconds(1'800'000'000 + seconds)}; }
+timestamp at(int seconds) {
+  return timestamp{std::chrono::seconds(1'800'000'000 + seconds)};
+}
 
 conversation_session session_in(session_status status) {
   conversation_session s;
@@ -60,7 +72,8 @@ conversation_session session_in(session_status status) {
   return s;
 }
 
-class LifecycleTable : public ::testing::TestWithParam<std::tuple<session_status, session_trigger, bool>> {};
+class LifecycleTable
+    : public ::testing::TestWithParam<std::tuple<session_status, session_trigger, bool>> {};
 
 TEST_P(LifecycleTable, EveryStateTriggerAndDurationFollowsTheContract) {
   const auto [from, trigger, long_enough] = GetParam();
@@ -95,10 +108,10 @@ TEST_P(LifecycleTable, EveryStateTriggerAndDurationFollowsTheContract) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllCombinations, LifecycleTable,
-    ::testing::Combine(::testing::Values(waiting, active, completed, cancelled),
-                       ::testing::ValuesIn(all_triggers), ::testing::Bool()));
+INSTANTIATE_TEST_SUITE_P(AllCombinations, LifecycleTable,
+                         ::testing::Combine(::testing::Values(waiting, active, completed,
+                                                              cancelled),
+                                            ::testing::ValuesIn(all_triggers), ::testing::Bool()));
 
 TEST(Lifecycle, TableHasOneRowPerContractRow) {
   // The contract's table has 9 rows; rows with two outcomes or two source states expand.

@@ -1,14 +1,16 @@
+#include "domain/validation.hpp"
 #include "domain/matchmaking_request.hpp"
 #include "domain/topic.hpp"
-#include "domain/validation.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace conv::domain {
 namespace {
 
-boost::json::value json(std::string_view text) { return boost::json::parse(text); }
+boost::json::value json(std::string_view text) {
+  return boost::json::parse(text);
+}
 
 bool has_problem(const error& e, std::string_view field) {
   for (const auto& d : e.details)
@@ -17,14 +19,17 @@ bool has_problem(const error& e, std::string_view field) {
 }
 
 TEST(LanguageCode, AcceptsIso6391WithOptionalRegion) {
-  for (auto ok : {"en", "fr", "pt-BR", "zh-TW"}) EXPECT_TRUE(is_language_code(ok)) << ok;
-  for (auto bad : {"", "EN", "eng", "pt-br", "pt_BR", "e1", "en-"}) EXPECT_FALSE(is_language_code(bad)) << bad;
+  for (auto ok : {"en", "fr", "pt-BR", "zh-TW"})
+    EXPECT_TRUE(is_language_code(ok)) << ok;
+  for (auto bad : {"", "EN", "eng", "pt-br", "pt_BR", "e1", "en-"})
+    EXPECT_FALSE(is_language_code(bad)) << bad;
 }
 
 TEST(SafeId, RefusesSeparatorsQuotesAndOverlongIds) {
   EXPECT_TRUE(is_safe_id("alice"));
   EXPECT_TRUE(is_safe_id("6f1c2a3e-9b7d-4c1e-8f00-123456789abc"));
-  for (auto bad : {"", "a/b", "a b", "a\"b", "a\\b", "é"}) EXPECT_FALSE(is_safe_id(bad)) << bad;
+  for (auto bad : {"", "a/b", "a b", "a\"b", "a\\b", "é"})
+    EXPECT_FALSE(is_safe_id(bad)) << bad;
   EXPECT_FALSE(is_safe_id(std::string(129, 'a')));
 }
 
@@ -49,12 +54,14 @@ TEST(JoinWish, ReportsEveryWrongFieldAtOnce) {
   auto r = join_wish_from_body(json(
       R"({"targetLanguageCode":"english","userLevel":"B9","preferredDuration":0,"extra":1,"preferredTopicId":"a/b"})"));
   ASSERT_FALSE(r);
-  for (auto field : {"targetLanguageCode", "userLevel", "preferredDuration", "extra", "preferredTopicId"})
+  for (auto field :
+       {"targetLanguageCode", "userLevel", "preferredDuration", "extra", "preferredTopicId"})
     EXPECT_TRUE(has_problem(r.error(), field)) << field;
 }
 
 TEST(JoinWish, RefusesWrongTypes) {
-  auto r = join_wish_from_body(json(R"({"targetLanguageCode":1,"userLevel":["B1"],"preferredDuration":"5"})"));
+  auto r = join_wish_from_body(
+      json(R"({"targetLanguageCode":1,"userLevel":["B1"],"preferredDuration":"5"})"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().details.size(), 3u);
 }
@@ -70,11 +77,12 @@ TEST(JoinWish, AcceptsAFullBody) {
 
 TEST(TopicValidation, EnforcesTheContractsBounds) {
   std::string questions = "[";
-  for (int i = 0; i < 21; ++i) questions += std::string(i ? "," : "") + "\"q\"";
+  for (int i = 0; i < 21; ++i)
+    questions += std::string(i ? "," : "") + "\"q\"";
   questions += "]";
   auto r = topic_from_create_body(json(R"({"targetLanguageCode":"en","level":"B1","title":")" +
-                                       std::string(201, 'x') + R"(","promptQuestions":)" + questions +
-                                       R"(,"estimatedDurationMinutes":61})"));
+                                       std::string(201, 'x') + R"(","promptQuestions":)" +
+                                       questions + R"(,"estimatedDurationMinutes":61})"));
   ASSERT_FALSE(r);
   EXPECT_TRUE(has_problem(r.error(), "title"));
   EXPECT_TRUE(has_problem(r.error(), "promptQuestions"));
@@ -83,13 +91,16 @@ TEST(TopicValidation, EnforcesTheContractsBounds) {
 
 TEST(TopicValidation, TitleLengthCountsCharactersNotBytes) {
   std::string title;
-  for (int i = 0; i < 200; ++i) title += "é";
-  auto r = topic_from_create_body(json(R"({"targetLanguageCode":"fr","level":"A1","title":")" + title + "\"}"));
+  for (int i = 0; i < 200; ++i)
+    title += "é";
+  auto r = topic_from_create_body(
+      json(R"({"targetLanguageCode":"fr","level":"A1","title":")" + title + "\"}"));
   EXPECT_TRUE(r);
 }
 
 TEST(TopicValidation, PatchChangesOnlyWhatIsGiven) {
-  auto created = topic_from_create_body(json(R"({"targetLanguageCode":"en","level":"B1","title":"Travel"})"));
+  auto created =
+      topic_from_create_body(json(R"({"targetLanguageCode":"en","level":"B1","title":"Travel"})"));
   ASSERT_TRUE(created);
   auto patched = topic_with_patch(*created, json(R"({"title":"Trips","isActive":false})"));
   ASSERT_TRUE(patched);
