@@ -4,6 +4,11 @@ import re
 from conftest import *  # noqa: F401,F403
 
 
+def test_the_served_document_is_valid_openapi_3_1(service):
+    from openapi_spec_validator import validate
+    validate(service.get("/openapi.json").json())
+
+
 def test_every_documented_route_answers(service):
     doc = service.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
