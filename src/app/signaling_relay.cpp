@@ -88,9 +88,14 @@ boost::asio::awaitable<outbound_message> signaling_relay::handle(const std::stri
                                                   ? "an ice-candidate needs a `candidate`"
                                                   : "an offer or answer needs an `sdp` string");
 
-  auto live = co_await lifecycle_.live_session(session_id);
-  if (!live) co_return refuse(live.error().code, live.error().message);
-  if (!*live || !(*live)->has(user))
+  // The cache answers nearly every relay; only a miss costs a coroutine and a store read.
+  live_session_ptr session = ctx_.sessions.find(session_id);
+  if (!session) {
+    auto loaded = co_await lifecycle_.live_session(session_id);
+    if (!loaded) co_return refuse(loaded.error().code, loaded.error().message);
+    session = std::move(*loaded);
+  }
+  if (!session || !session->has(user))
     co_return refuse(errc::session_not_found, "no live session of yours has that id");
 
   std::string forwarded;
@@ -102,7 +107,7 @@ boost::asio::awaitable<outbound_message> signaling_relay::handle(const std::stri
   } else {
     forwarded = with_sender(text, user);
   }
-  ctx_.hub.send((*live)->partner_of(user), make_message(std::move(forwarded)), ctx_.clock.now());
+  ctx_.hub.send(session->partner_of(user), make_message(std::move(forwarded)), ctx_.clock.now());
   relayed_.fetch_add(1, std::memory_order_relaxed);
   co_return outbound_message{};
 }
