@@ -51,16 +51,22 @@ func newHTTPClient(conns int) *http.Client {
 
 // cpuSeconds is the server's user+system CPU time so far.
 func cpuSeconds(pid int) float64 {
+	user, system := cpuSplit(pid)
+	return user + system
+}
+
+// cpuSplit is the server's user and system (kernel) CPU time so far, in seconds.
+func cpuSplit(pid int) (user, system float64) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	// Fields after the command name (which may contain spaces) start after ") ".
 	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
 	utime, _ := strconv.ParseFloat(fields[11], 64)
 	stime, _ := strconv.ParseFloat(fields[12], 64)
 	const ticks = 100 // CLK_TCK on Linux
-	return (utime + stime) / ticks
+	return utime / ticks, stime / ticks
 }
 
 // rssBytes is the server's resident set size.

@@ -36,7 +36,7 @@ func runRelay(t target, pairs int, duration time.Duration) {
 	var latencies []time.Duration
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
-	cpuBefore := cpuSeconds(t.pid)
+	userBefore, systemBefore := cpuSplit(t.pid)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for p := 0; p < pairs; p++ {
@@ -79,13 +79,18 @@ func runRelay(t target, pairs int, duration time.Duration) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := cpuSeconds(t.pid) - cpuBefore
+	userAfter, systemAfter := cpuSplit(t.pid)
+	user, system := userAfter-userBefore, systemAfter-systemBefore
+	cpu := user + system
 	sortDurations(latencies)
 	rate := float64(relayed) / elapsed.Seconds()
 	perMessage := cpu / float64(relayed) * 1e6
-	fmt.Printf("relay: %d pairs for %s: %d messages relayed, %.0f msg/s, server CPU %.2f s = %.2f µs per message, latency p50 %s p99 %s\n",
-		pairs, duration, relayed, rate, cpu, perMessage, ms(percentile(latencies, 0.5)), ms(percentile(latencies, 0.99)))
+	fmt.Printf("relay: %d pairs for %s: %d messages relayed, %.0f msg/s, server CPU %.2f s = %.2f µs per message (user %.2f, kernel %.2f), latency p50 %s p99 %s\n",
+		pairs, duration, relayed, rate, cpu, perMessage, user/float64(relayed)*1e6, system/float64(relayed)*1e6,
+		ms(percentile(latencies, 0.5)), ms(percentile(latencies, 0.99)))
 	result("relay", map[string]any{"pairs": pairs, "messages": relayed, "messages_per_s": rate,
-		"server_cpu_us_per_message": perMessage, "p50_ms": percentile(latencies, 0.5).Seconds() * 1000,
-		"p99_ms": percentile(latencies, 0.99).Seconds() * 1000})
+		"server_cpu_us_per_message": perMessage, "server_user_us_per_message": user / float64(relayed) * 1e6,
+		"server_kernel_us_per_message": system / float64(relayed) * 1e6,
+		"p50_ms":                       percentile(latencies, 0.5).Seconds() * 1000,
+		"p99_ms":                       percentile(latencies, 0.99).Seconds() * 1000})
 }

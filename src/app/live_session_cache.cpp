@@ -40,7 +40,7 @@ void live_session_cache::update(const domain::conversation_session& session) {
   }
 }
 
-live_session_ptr live_session_cache::find(const std::string& session_id) const {
+live_session_ptr live_session_cache::find(std::string_view session_id) const {
   auto& s = shard_of(session_id);
   std::lock_guard lock(s.mutex);
   auto it = s.by_id.find(session_id);

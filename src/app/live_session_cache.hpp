@@ -6,9 +6,11 @@
 #include "domain/session.hpp"
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace conv::app {
@@ -30,14 +32,21 @@ class live_session_cache {
  public:
   // Records the session if it is live, forgets it otherwise.
   void update(const domain::conversation_session& s);
-  live_session_ptr find(const std::string& session_id) const;
+  live_session_ptr find(std::string_view session_id) const;
   live_session_ptr of_user(const std::string& user) const;
   std::size_t size() const;
 
  private:
+  // Lookups by string_view, without building a string per relayed message.
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
   struct shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, live_session_ptr> by_id;
+    std::unordered_map<std::string, live_session_ptr, string_hash, std::equal_to<>> by_id;
     std::unordered_map<std::string, live_session_ptr> by_user;
   };
   shard& shard_of(std::string_view key) const;

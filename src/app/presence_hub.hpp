@@ -9,13 +9,14 @@
 // because each operation is a hash lookup plus a push onto the connection's own queue; the
 // socket work itself happens on the connection's executor (connection_sink::push posts).
 #include "app/outbound_message.hpp"
+
+#include <boost/container/devector.hpp>
 #include "common/time.hpp"
 
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -67,7 +68,9 @@ class presence_hub {
   };
   struct user_entry {
     std::shared_ptr<connection_sink> sink;
-    std::deque<held_message> held;
+    // Not a std::deque: that allocates a 512-byte block for every user, even one with
+    // nothing held.
+    boost::container::devector<held_message> held;
     std::size_t held_bytes = 0;
   };
   struct shard {

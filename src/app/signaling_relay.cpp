@@ -5,6 +5,8 @@
 #include <simdjson.h>
 #include <boost/json.hpp>
 
+#include <variant>
+
 namespace conv::app {
 namespace {
 
@@ -40,66 +42,104 @@ std::string with_sender(std::string_view object_text, std::string_view user) {
   return out;
 }
 
-boost::asio::awaitable<outbound_message> signaling_relay::handle(const std::string& user,
-                                                                 std::string_view text) {
+namespace {
+
+// A client message that passed the checks every type shares.
+struct checked_message {
+  client_message kind;
+  bool has_session;
+  std::string_view session_id;
+  bool has_from;  // the client wrote its own `from`, which the relay must replace
+};
+
+// Parses and checks `text`; a refusal for the sender when it fails. The views point into
+// the thread's parser, valid until its next parse.
+std::variant<checked_message, outbound_message> check(std::string_view text) {
   // One parser per I/O thread: it keeps its buffers between messages (no per-message heap).
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (parser.parse(text.data(), text.size(), false).get(doc) != simdjson::SUCCESS)
-    co_return refuse(errc::malformed_json, "the message is not valid JSON");
+    return refuse(errc::malformed_json, "the message is not valid JSON");
   simdjson::dom::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS)
-    co_return refuse(errc::malformed_json, "a message is a JSON object");
+    return refuse(errc::malformed_json, "a message is a JSON object");
 
   std::string_view type;
   if (object["type"].get_string().get(type) != simdjson::SUCCESS)
-    co_return refuse(errc::validation_failed, "the message needs a string `type`");
-  const auto kind = classify(type);
-  if (kind == client_message::unknown)
-    co_return refuse(errc::unknown_message_type, "unknown message type");
+    return refuse(errc::validation_failed, "the message needs a string `type`");
+  checked_message m{classify(type), false, {}, false};
+  if (m.kind == client_message::unknown)
+    return refuse(errc::unknown_message_type, "unknown message type");
 
-  std::string_view session_view;
   const auto session_field = object["sessionId"];
-  const bool has_session = session_field.error() == simdjson::SUCCESS && !session_field.is_null();
-  if (has_session && session_field.get_string().get(session_view) != simdjson::SUCCESS)
-    co_return refuse(errc::validation_failed, "`sessionId` must be a string");
+  m.has_session = session_field.error() == simdjson::SUCCESS && !session_field.is_null();
+  if (m.has_session && session_field.get_string().get(m.session_id) != simdjson::SUCCESS)
+    return refuse(errc::validation_failed, "`sessionId` must be a string");
+  if (m.kind == client_message::heartbeat) return m;
+  if (!m.has_session) return refuse(errc::validation_failed, "the message needs a `sessionId`");
+  if (m.kind == client_message::peer_connected) return m;
 
-  if (kind == client_message::heartbeat) {
-    std::optional<std::string> session_id;
-    if (has_session) session_id = std::string(session_view);
+  const bool candidate = m.kind == client_message::ice_candidate;
+  auto payload = object[candidate ? "candidate" : "sdp"];
+  if (payload.error() != simdjson::SUCCESS || (!candidate && !payload.is_string()))
+    return refuse(errc::validation_failed, candidate ? "an ice-candidate needs a `candidate`"
+                                                     : "an offer or answer needs an `sdp` string");
+  m.has_from = object["from"].error() == simdjson::SUCCESS;
+  return m;
+}
+
+bool is_relayed(client_message kind) {
+  return kind == client_message::offer || kind == client_message::answer ||
+         kind == client_message::ice_candidate;
+}
+
+}  // namespace
+
+std::optional<outbound_message> signaling_relay::try_handle(const std::string& user,
+                                                            std::string_view text) {
+  auto checked = check(text);
+  if (auto* refusal = std::get_if<outbound_message>(&checked)) return std::move(*refusal);
+  const auto& m = std::get<checked_message>(checked);
+  if (!is_relayed(m.kind)) return std::nullopt;
+  // The cache answers nearly every relay; a miss needs a store read, so a coroutine.
+  live_session_ptr session = ctx_.sessions.find(m.session_id);
+  if (!session) return std::nullopt;
+  return relay(user, text, m.has_from, session);
+}
+
+boost::asio::awaitable<outbound_message> signaling_relay::handle(const std::string& user,
+                                                                 std::string_view text) {
+  auto checked = check(text);
+  if (auto* refusal = std::get_if<outbound_message>(&checked)) co_return std::move(*refusal);
+  const auto m = std::get<checked_message>(checked);
+  std::optional<std::string> session_id;
+  if (m.has_session) session_id = std::string(m.session_id);
+
+  if (m.kind == client_message::heartbeat) {
     auto counted = co_await lifecycle_.on_heartbeat(user, std::move(session_id));
     if (!counted) co_return refuse(counted.error().code, counted.error().message);
     co_return messages::heartbeat_ack(*counted);
   }
-  if (!has_session) co_return refuse(errc::validation_failed, "the message needs a `sessionId`");
-  std::string session_id(session_view);
-
-  if (kind == client_message::peer_connected) {
-    auto done = co_await lifecycle_.on_peer_connected(user, std::move(session_id));
+  if (m.kind == client_message::peer_connected) {
+    auto done = co_await lifecycle_.on_peer_connected(user, std::move(*session_id));
     if (!done) co_return refuse(done.error().code, done.error().message);
     co_return outbound_message{};
   }
-
-  const char* payload_field = kind == client_message::ice_candidate ? "candidate" : "sdp";
-  auto payload = object[payload_field];
-  if (payload.error() != simdjson::SUCCESS ||
-      (kind != client_message::ice_candidate && !payload.is_string()))
-    co_return refuse(errc::validation_failed, kind == client_message::ice_candidate
-                                                  ? "an ice-candidate needs a `candidate`"
-                                                  : "an offer or answer needs an `sdp` string");
-
-  // The cache answers nearly every relay; only a miss costs a coroutine and a store read.
-  live_session_ptr session = ctx_.sessions.find(session_id);
+  live_session_ptr session = ctx_.sessions.find(*session_id);
   if (!session) {
-    auto loaded = co_await lifecycle_.live_session(session_id);
+    auto loaded = co_await lifecycle_.live_session(*session_id);
     if (!loaded) co_return refuse(loaded.error().code, loaded.error().message);
     session = std::move(*loaded);
   }
-  if (!session || !session->has(user))
-    co_return refuse(errc::session_not_found, "no live session of yours has that id");
+  co_return relay(user, text, m.has_from, session);
+}
 
+outbound_message signaling_relay::relay(const std::string& user, std::string_view text,
+                                        bool has_from, const live_session_ptr& session) {
+  if (!session || !session->has(user))
+    return refuse(errc::session_not_found, "no live session of yours has that id");
   std::string forwarded;
-  if (object["from"].error() == simdjson::SUCCESS) {
+  if (has_from) {
     // A client cannot speak for someone else: its own `from` is replaced.
     auto rebuilt = boost::json::parse(text).as_object();
     rebuilt.erase("from");
@@ -109,7 +149,7 @@ boost::asio::awaitable<outbound_message> signaling_relay::handle(const std::stri
   }
   ctx_.hub.send(session->partner_of(user), make_message(std::move(forwarded)), ctx_.clock.now());
   relayed_.fetch_add(1, std::memory_order_relaxed);
-  co_return outbound_message{};
+  return outbound_message{};
 }
 
 }  // namespace conv::app

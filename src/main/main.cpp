@@ -37,6 +37,16 @@ namespace {
 namespace asio = boost::asio;
 using namespace conv;
 
+// An io_context whose pending handlers can be destroyed before the objects they refer to:
+// a plain one destroys them in its own destructor, after everything declared after it.
+class stoppable_io_context : public asio::io_context {
+ public:
+  using asio::io_context::io_context;
+  // Call once run() has returned everywhere. Shutting the services down destroys every
+  // handler still waiting; the io_context's destructor does it again, finding nothing.
+  void destroy_pending_handlers() { shutdown(); }
+};
+
 int mint_token(const std::string& user, bool admin, int hours) {
   auto settings = config::load([](const std::string& name) -> std::optional<std::string> {
     // Minting needs only the data dir and secret; dev auth is implied.
@@ -96,7 +106,7 @@ int serve() {
         "Never run this in production. ***");
   }
 
-  asio::io_context io(int(settings.io_threads));
+  stoppable_io_context io(int(settings.io_threads));
   blocking_pool pool(4);
   observability::metrics_registry metrics;
 
@@ -230,6 +240,14 @@ int serve() {
             wait.expires_after(std::chrono::milliseconds(10));
             co_await wait.async_wait(asio::use_awaitable);
           }
+          // Connections whose client did not answer the close frame are cut, so that their
+          // handlers run to the end (on_disconnected included) while the service runs.
+          gateway.cut_all();
+          const auto cut_at = waited();
+          while (gateway.connection_count() > 0 && waited() - cut_at < std::chrono::seconds(1)) {
+            wait.expires_after(std::chrono::milliseconds(10));
+            co_await wait.async_wait(asio::use_awaitable);
+          }
           co_await service.stop();
           io.stop();
         },
@@ -242,6 +260,9 @@ int serve() {
   io.run();
   for (auto& t : threads)
     t.join();
+  // What is still pending (a connection stuck in a store call, an idle keep-alive exchange)
+  // is destroyed now, while the server, the gateway and the service it refers to exist.
+  io.destroy_pending_handlers();
   pool.stop();
   log->info("stopped");
   return exit_code;

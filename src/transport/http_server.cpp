@@ -117,11 +117,7 @@ asio::awaitable<void> http_server::accept_loop() {
 }
 
 asio::awaitable<void> http_server::serve(tcp::socket socket) {
-  ++open_;
-  struct closer {
-    std::atomic<std::size_t>& open;
-    ~closer() { --open; }
-  } counted{open_};
+  connection_slot slot(open_);
 
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -160,10 +156,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
         co_return;
       }
       stream.expires_never();
-      // This frame lives as long as the WebSocket: give back what it no longer needs.
-      buffer.consume(buffer.size());
-      buffer.shrink_to_fit();
-      co_await gateway_.serve(std::move(stream), header.release());
+      co_await gateway_.serve(std::move(stream), header.release(), std::move(slot));
       co_return;
     }
 

@@ -5,13 +5,13 @@
 #include "transport/error_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/container/devector.hpp>
 #include <boost/url/parse.hpp>
-
-#include <deque>
 
 namespace conv::transport {
 namespace {
@@ -55,25 +55,33 @@ class token_bucket {
 }  // namespace
 
 // One client's WebSocket. All its state is touched on its strand only: push() and close()
-// post there. Reads run in a coroutine; writes are a callback chain, so an idle connection
-// holds no writer frame.
+// post there. Reads and writes are callback chains, not coroutines: an idle connection holds
+// this object, Beast's stream and one pending read, and no coroutine frame. The handlers
+// hold the connection alive; it goes when the socket closes and the last one returns.
 class ws_connection : public app::connection_sink,
                       public std::enable_shared_from_this<ws_connection> {
  public:
-  ws_connection(ws_gateway& gateway, tcp::socket socket, std::string user)
+  ws_connection(ws_gateway& gateway, tcp::socket socket, std::string user, connection_slot slot)
       : gateway_(gateway),
         ws_(std::move(socket)),
         user_(std::move(user)),
+        slot_(std::move(slot)),
         bucket_(gateway.settings().messages_per_second, gateway.settings().burst) {}
   ~ws_connection() override { gateway_.forget(this); }
 
-  asio::awaitable<void> run(http::request<http::empty_body> req);
+  void start(http::request<http::empty_body> req);
 
   bool push(app::outbound_message message) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
       self->enqueue(std::move(m));
     });
     return true;
+  }
+
+  // Cuts the connection without a close handshake (shutdown, once the handshake had its
+  // time): the pending operations end, and with them the connection.
+  void cut() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->abort(); });
   }
 
   void close(std::uint16_t code, std::string_view reason) override {
@@ -83,8 +91,15 @@ class ws_connection : public app::connection_sink,
   }
 
  private:
+  void on_accepted();
+  void read_next();
+  void on_read(boost::system::error_code ec);
+  void handle_message();
+  void after_message();
+  void on_read_end();
+
   void enqueue(app::outbound_message m) {
-    if (closing_ || dead_) return;
+    if (closing_ || dead_ || !m) return;
     const auto& limits = gateway_.settings();
     if (queue_.size() >= limits.max_queued_messages ||
         queued_bytes_ + m->size() > limits.max_queued_bytes) {
@@ -139,20 +154,21 @@ class ws_connection : public app::connection_sink,
     ws_.next_layer().close(ignored);
   }
 
-  asio::awaitable<void> read_loop();
-
   ws_gateway& gateway_;
   websocket::stream<tcp::socket> ws_;
   std::string user_;
+  connection_slot slot_;
   token_bucket bucket_;
   std::size_t refusals_ = 0;
-  std::deque<app::outbound_message> queue_;
+  beast::flat_buffer buffer_;
+  // A deque would allocate a 512-byte block for every connection, even an idle one.
+  boost::container::devector<app::outbound_message> queue_;
   std::size_t queued_bytes_ = 0;
   websocket::close_reason close_reason_;
   bool open_ = false, writing_ = false, closing_ = false, close_started_ = false, dead_ = false;
 };
 
-asio::awaitable<void> ws_connection::run(http::request<http::empty_body> req) {
+void ws_connection::start(http::request<http::empty_body> req) {
   const auto& settings = gateway_.settings();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -163,49 +179,103 @@ asio::awaitable<void> ws_connection::run(http::request<http::empty_body> req) {
   ws_.auto_fragment(false);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "conversation-service"); }));
-  auto [ec] = co_await ws_.async_accept(req, use_tuple);
-  if (ec) co_return;
-  open_ = true;
-  req = {};  // the handshake's headers (and token) are not needed for the connection's life
+  // The request lives in the handler until the handshake's answer is written, then goes.
+  auto request = std::make_unique<http::request<http::empty_body>>(std::move(req));
+  auto& ref = *request;
+  ws_.async_accept(
+      ref, [self = shared_from_this(), request = std::move(request)](boost::system::error_code ec) {
+        if (!ec) self->on_accepted();
+      });
+}
 
+void ws_connection::on_accepted() {
+  open_ = true;
+  if (closing_) {  // the server began shutting down during the handshake
+    finish_close();
+    return;
+  }
   auto& service = gateway_.service();
   service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now());
   if (!queue_.empty() && !writing_) write_next();
-  co_await service.on_connected(user_);
-
-  co_await read_loop();
-
-  if (service.ctx.hub.detach(user_, this)) co_await service.on_disconnected(user_);
+  // Reading starts once the service has seen the connection (held messages, peer-status).
+  asio::co_spawn(ws_.get_executor(), service.on_connected(user_),
+                 [self = shared_from_this()](std::exception_ptr) { self->read_next(); });
 }
 
-asio::awaitable<void> ws_connection::read_loop() {
-  auto& service = gateway_.service();
-  const auto& settings = gateway_.settings();
-  beast::flat_buffer buffer;
-  for (;;) {
-    auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
-    if (ec) co_return;  // closed, too big (Beast closes with 1009), timed out or cut off
-    gateway_.messages_in.inc();
-    if (!bucket_.take(std::chrono::steady_clock::now())) {
-      gateway_.rate_limited.inc();
-      if (++refusals_ >= settings.refusals_before_close) {
-        begin_close(websocket::close_code::policy_error, "message flood");
-        buffer.consume(buffer.size());
-        continue;  // keep reading until the close handshake ends the loop
-      }
-      enqueue(app::messages::error(errc::rate_limited, "slow down: too many messages"));
-    } else if (!ws_.got_text()) {
-      enqueue(app::messages::error(errc::malformed_json, "messages are JSON text frames"));
-    } else {
-      const auto size = buffer.size();
-      buffer.prepare(app::signaling_relay::padding());  // the parser reads a little past the end
-      const std::string_view text(static_cast<const char*>(buffer.data().data()), size);
-      if (auto reply = co_await service.signaling.handle(user_, text)) enqueue(std::move(reply));
-    }
-    buffer.consume(buffer.size());
-    // Keep small buffers for the next message, give large ones back.
-    if (buffer.capacity() > 4096) buffer = beast::flat_buffer();
+// An idle connection waits with buffer_ prepared for the next message's first bytes: a
+// small first read keeps that cheap (Beast would prepare 1536 bytes); the rest of a larger
+// message follows in reads Beast sizes to what remains.
+constexpr std::size_t first_read_bytes = 512;
+
+void ws_connection::read_next() {
+  ws_.async_read_some(buffer_, buffer_.size() == 0 ? first_read_bytes : 0,
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        self->on_read(ec);
+                      });
+}
+
+void ws_connection::on_read(boost::system::error_code ec) {
+  if (ec) {  // closed, too big (Beast closes with 1009), timed out or cut off
+    on_read_end();
+    return;
   }
+  if (!ws_.is_message_done()) {
+    read_next();
+    return;
+  }
+  gateway_.messages_in.inc();
+  if (!bucket_.take(std::chrono::steady_clock::now())) {
+    gateway_.rate_limited.inc();
+    if (++refusals_ >= gateway_.settings().refusals_before_close)
+      begin_close(websocket::close_code::policy_error, "message flood");  // read on to the end
+    else
+      enqueue(app::messages::error(errc::rate_limited, "slow down: too many messages"));
+  } else if (!ws_.got_text()) {
+    enqueue(app::messages::error(errc::malformed_json, "messages are JSON text frames"));
+  } else {
+    handle_message();
+    return;
+  }
+  after_message();
+}
+
+void ws_connection::handle_message() {
+  auto& signaling = gateway_.service().signaling;
+  const auto size = buffer_.size();
+  buffer_.prepare(app::signaling_relay::padding());  // the parser reads a little past the end
+  const std::string_view text(static_cast<const char*>(buffer_.data().data()), size);
+  if (auto reply = signaling.try_handle(user_, text)) {
+    enqueue(std::move(*reply));
+    after_message();
+    return;
+  }
+  // Heartbeats, peer-connected and cache misses suspend; the next read waits for them, so
+  // a client's messages are handled in the order it sent them, and `text` (in buffer_)
+  // stays valid until after_message().
+  asio::co_spawn(
+      ws_.get_executor(), signaling.handle(user_, text),
+      [self = shared_from_this()](std::exception_ptr failure, app::outbound_message reply) {
+        if (failure)
+          self->enqueue(app::messages::error(errc::internal, "the message could not be handled"));
+        else
+          self->enqueue(std::move(reply));
+        self->after_message();
+      });
+}
+
+void ws_connection::after_message() {
+  buffer_.consume(buffer_.size());
+  // Keep a buffer the size of the first read for the next message, give larger ones back.
+  if (buffer_.capacity() > first_read_bytes + app::signaling_relay::padding())
+    buffer_ = beast::flat_buffer();
+  read_next();
+}
+
+void ws_connection::on_read_end() {
+  auto& service = gateway_.service();
+  if (service.ctx.hub.detach(user_, this))
+    asio::co_spawn(ws_.get_executor(), service.on_disconnected(user_),
+                   [self = shared_from_this()](std::exception_ptr) {});
 }
 
 ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
@@ -236,7 +306,7 @@ bool ws_gateway::origin_allowed(const http::request<http::empty_body>& req) cons
 }
 
 asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
-                                        http::request<http::empty_body> req) {
+                                        http::request<http::empty_body> req, connection_slot slot) {
   auto refuse = [&](const error& e) -> asio::awaitable<void> {
     http::response<http::string_body> res{http_status_of(e.code), req.version()};
     res.set(http::field::content_type, "application/json");
@@ -260,13 +330,13 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     co_await refuse(claims.error());
     co_return;
   }
-  auto connection =
-      std::make_shared<ws_connection>(*this, stream.release_socket(), claims->subject);
+  auto connection = std::make_shared<ws_connection>(*this, stream.release_socket(), claims->subject,
+                                                    std::move(slot));
   {
     std::lock_guard lock(mutex_);
     connections_.insert(connection.get());
   }
-  co_await connection->run(std::move(req));
+  connection->start(std::move(req));  // it lives on in its handlers; this frame goes
 }
 
 void ws_gateway::forget(ws_connection* c) {
@@ -274,10 +344,25 @@ void ws_gateway::forget(ws_connection* c) {
   connections_.erase(c);
 }
 
-void ws_gateway::close_all() {
+// The connections are collected under the lock and told outside it: the last reference to
+// one may be the one taken here, and its destructor takes the lock (forget()).
+std::vector<std::shared_ptr<ws_connection>> ws_gateway::alive_connections() const {
+  std::vector<std::shared_ptr<ws_connection>> alive;
   std::lock_guard lock(mutex_);
+  alive.reserve(connections_.size());
   for (auto* c : connections_)
-    if (auto alive = c->weak_from_this().lock()) alive->close(1001, "the server is going away");
+    if (auto connection = c->weak_from_this().lock()) alive.push_back(std::move(connection));
+  return alive;
+}
+
+void ws_gateway::close_all() {
+  for (auto& connection : alive_connections())
+    connection->close(1001, "the server is going away");
+}
+
+void ws_gateway::cut_all() {
+  for (auto& connection : alive_connections())
+    connection->cut();
 }
 
 std::size_t ws_gateway::connection_count() const {

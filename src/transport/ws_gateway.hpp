@@ -5,10 +5,12 @@
 #include "app/conversation_service.hpp"
 #include "observability/metrics.hpp"
 #include "transport/authenticator.hpp"
+#include "transport/connection_slot.hpp"
 #include "transport/http_types.hpp"
 
 #include <boost/beast/http/empty_body.hpp>
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_set>
@@ -37,9 +39,14 @@ class ws_gateway {
   ws_gateway(app::conversation_service& service, authenticator& auth, ws_settings settings,
              observability::metrics_registry& metrics);
 
-  asio::awaitable<void> serve(beast::tcp_stream stream, http::request<http::empty_body> req);
+  // Authenticates the upgrade and starts the connection, which then lives on its own: this
+  // returns once the handshake is under way.
+  asio::awaitable<void> serve(beast::tcp_stream stream, http::request<http::empty_body> req,
+                              connection_slot slot);
   // Closes every connection with 1001 (going away), for shutdown.
   void close_all();
+  // Cuts every connection still open, without waiting for its close handshake.
+  void cut_all();
   std::size_t connection_count() const;
 
   // Used by ws_connection.
@@ -54,6 +61,7 @@ class ws_gateway {
 
  private:
   bool origin_allowed(const http::request<http::empty_body>& req) const;
+  std::vector<std::shared_ptr<ws_connection>> alive_connections() const;
 
   app::conversation_service& service_;
   authenticator& auth_;
