@@ -137,14 +137,18 @@ class ws_connection : public app::connection_sink,
   void begin_close(std::uint16_t code, std::string reason) {
     if (closing_ || dead_) return;
     closing_ = true;
-    close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    close_code_ = code;
+    close_text_ = std::move(reason);
     if (!writing_ && open_) finish_close();
   }
 
   void finish_close() {
     if (close_started_) return;
     close_started_ = true;
-    ws_.async_close(close_reason_, [self = shared_from_this()](boost::system::error_code) {});
+    // Beast writes the reason into the close frame as the operation starts.
+    const websocket::close_reason reason(static_cast<websocket::close_code>(close_code_),
+                                         close_text_);
+    ws_.async_close(reason, [self = shared_from_this()](boost::system::error_code) {});
   }
 
   void abort() {
@@ -164,7 +168,9 @@ class ws_connection : public app::connection_sink,
   // A deque would allocate a 512-byte block for every connection, even an idle one.
   boost::container::devector<app::outbound_message> queue_;
   std::size_t queued_bytes_ = 0;
-  websocket::close_reason close_reason_;
+  // Not a websocket::close_reason, which holds 123 bytes of reason in every connection.
+  std::uint16_t close_code_ = 0;
+  std::string close_text_;
   bool open_ = false, writing_ = false, closing_ = false, close_started_ = false, dead_ = false;
 };
 
