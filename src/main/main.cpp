@@ -163,7 +163,8 @@ int serve() {
                                  .idle_timeout = settings.heartbeat_timeout,
                                  .messages_per_second = settings.ws_messages_per_second,
                                  .burst = settings.ws_burst},
-                                metrics);
+                                metrics, io.get_executor());
+  gateway.start_idle_sweep();
   std::unique_ptr<transport::static_files> files;
   const auto web_root = settings.web_root.value_or("web/dist");
   if (std::filesystem::is_directory(web_root)) {

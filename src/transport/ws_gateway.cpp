@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
@@ -82,6 +83,25 @@ class ws_connection : public app::connection_sink,
   // time): the pending operations end, and with them the connection.
   void cut() {
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->abort(); });
+  }
+
+  // Called by the gateway's sweep: pings a connection quiet for half the idle timeout,
+  // cuts one quiet for all of it (the peer is gone without closing).
+  void check_idle(std::chrono::steady_clock::time_point now) {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), now] {
+      if (!self->open_ || self->dead_ || self->close_started_) return;
+      const auto quiet = now - self->last_heard_;
+      const auto limit = self->gateway_.settings().idle_timeout;
+      if (quiet >= limit) {
+        log()->info("cutting off user {}: nothing heard for {} s", self->user_,
+                    std::chrono::duration_cast<std::chrono::seconds>(quiet).count());
+        self->abort();
+      } else if (quiet >= limit / 2 && !self->ping_pending_) {
+        self->ping_pending_ = true;
+        self->ws_.async_ping({},
+                             [self](boost::system::error_code) { self->ping_pending_ = false; });
+      }
+    });
   }
 
   void close(std::uint16_t code, std::string_view reason) override {
@@ -171,16 +191,25 @@ class ws_connection : public app::connection_sink,
   // Not a websocket::close_reason, which holds 123 bytes of reason in every connection.
   std::uint16_t close_code_ = 0;
   std::string close_text_;
+  std::chrono::steady_clock::time_point last_heard_ = std::chrono::steady_clock::now();
   bool open_ = false, writing_ = false, closing_ = false, close_started_ = false, dead_ = false;
+  bool ping_pending_ = false;
 };
 
 void ws_connection::start(http::request<http::empty_body> req) {
   const auto& settings = gateway_.settings();
+  // Beast times the opening and closing handshakes only. Idleness is watched by the
+  // gateway's sweep (check_idle), not by a timer per connection.
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
-  timeouts.idle_timeout = settings.idle_timeout;
-  timeouts.keep_alive_pings = true;
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
+  // Pings, pongs and close frames are signs of life too. The callback runs inside this
+  // stream's own read operations, on the strand.
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) {
+    last_heard_ = std::chrono::steady_clock::now();
+  });
   ws_.read_message_max(settings.max_message);
   ws_.auto_fragment(false);
   ws_.set_option(websocket::stream_base::decorator(
@@ -209,13 +238,17 @@ void ws_connection::on_accepted() {
 }
 
 // An idle connection waits with buffer_ prepared for the next message's first bytes: a
-// small first read keeps that cheap (Beast would prepare 1536 bytes); the rest of a larger
-// message follows in reads Beast sizes to what remains.
-constexpr std::size_t first_read_bytes = 512;
+// small first read keeps that cheap (Beast's own reads would prepare 1536 bytes); the rest
+// of a larger message follows in reads sized to what remains of it. Each read leaves room
+// for the parser's padding after the data, so handling a message never reallocates.
+constexpr std::size_t first_read_bytes = 256;
 
 void ws_connection::read_next() {
-  ws_.async_read_some(buffer_, buffer_.size() == 0 ? first_read_bytes : 0,
-                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+  const auto want = buffer_.size() == 0 ? first_read_bytes : ws_.read_size_hint(first_read_bytes);
+  const auto space = buffer_.prepare(want + app::signaling_relay::padding());
+  ws_.async_read_some(asio::buffer(space.data(), want),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                        self->buffer_.commit(n);
                         self->on_read(ec);
                       });
 }
@@ -225,6 +258,7 @@ void ws_connection::on_read(boost::system::error_code ec) {
     on_read_end();
     return;
   }
+  last_heard_ = std::chrono::steady_clock::now();
   if (!ws_.is_message_done()) {
     read_next();
     return;
@@ -247,9 +281,8 @@ void ws_connection::on_read(boost::system::error_code ec) {
 
 void ws_connection::handle_message() {
   auto& signaling = gateway_.service().signaling;
-  const auto size = buffer_.size();
-  buffer_.prepare(app::signaling_relay::padding());  // the parser reads a little past the end
-  const std::string_view text(static_cast<const char*>(buffer_.data().data()), size);
+  // read_next() left padding() readable bytes after the message: the parser reads ahead.
+  const std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   if (auto reply = signaling.try_handle(user_, text)) {
     enqueue(std::move(*reply));
     after_message();
@@ -285,7 +318,8 @@ void ws_connection::on_read_end() {
 }
 
 ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
-                       ws_settings settings, observability::metrics_registry& metrics)
+                       ws_settings settings, observability::metrics_registry& metrics,
+                       asio::any_io_executor sweep_executor)
     : messages_in(metrics.add_counter("conv_ws_messages_in_total", "WebSocket messages received")),
       messages_out(metrics.add_counter("conv_ws_messages_out_total", "WebSocket messages sent")),
       rate_limited(metrics.add_counter("conv_ws_rate_limited_total",
@@ -294,7 +328,8 @@ ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
                                            "WebSocket clients cut off for reading too slowly")),
       service_(service),
       auth_(auth),
-      settings_(std::move(settings)) {
+      settings_(std::move(settings)),
+      sweep_timer_(asio::make_strand(sweep_executor)) {
   metrics.add_gauge("conv_ws_connections", "open WebSocket connections",
                     [this] { return double(connection_count()); });
 }
@@ -361,7 +396,30 @@ std::vector<std::shared_ptr<ws_connection>> ws_gateway::alive_connections() cons
   return alive;
 }
 
+void ws_gateway::start_idle_sweep() {
+  asio::post(sweep_timer_.get_executor(), [this] { sweep_after_interval(); });
+}
+
+// Every quarter of the idle timeout: a dead peer is cut between 1 and 1.25 times the
+// timeout after it was last heard, and a quiet one is pinged in between.
+void ws_gateway::sweep_after_interval() {
+  if (sweep_stopped_) return;
+  sweep_timer_.expires_after(std::max<std::chrono::steady_clock::duration>(
+      settings_.idle_timeout / 4, std::chrono::milliseconds(250)));
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || sweep_stopped_) return;
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& connection : alive_connections())
+      connection->check_idle(now);
+    sweep_after_interval();
+  });
+}
+
 void ws_gateway::close_all() {
+  asio::post(sweep_timer_.get_executor(), [this] {
+    sweep_stopped_ = true;
+    sweep_timer_.cancel();
+  });
   for (auto& connection : alive_connections())
     connection->close(1001, "the server is going away");
 }

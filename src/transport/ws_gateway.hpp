@@ -8,6 +8,8 @@
 #include "transport/connection_slot.hpp"
 #include "transport/http_types.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 
 #include <memory>
@@ -21,7 +23,9 @@ namespace conv::transport {
 struct ws_settings {
   std::vector<std::string> allowed_origins;  // empty: the service's own origin; "*": any
   std::size_t max_message = 64 * 1024;
-  std::chrono::seconds idle_timeout{30};  // no frame (not even a pong) for this long: dead
+  // No frame (not even a pong) for this long: the peer is gone, and is cut off. A quiet
+  // connection is pinged after half of it.
+  std::chrono::seconds idle_timeout{30};
   // Token bucket per connection: a steady rate with a burst allowance. Past the bucket a
   // message gets RATE_LIMITED; a client that keeps flooding is closed (1008).
   double messages_per_second = 50;
@@ -37,13 +41,16 @@ class ws_connection;
 class ws_gateway {
  public:
   ws_gateway(app::conversation_service& service, authenticator& auth, ws_settings settings,
-             observability::metrics_registry& metrics);
+             observability::metrics_registry& metrics, asio::any_io_executor sweep_executor);
+
+  // Starts watching connections for idleness (see ws_settings::idle_timeout).
+  void start_idle_sweep();
 
   // Authenticates the upgrade and starts the connection, which then lives on its own: this
   // returns once the handshake is under way.
   asio::awaitable<void> serve(beast::tcp_stream stream, http::request<http::empty_body> req,
                               connection_slot slot);
-  // Closes every connection with 1001 (going away), for shutdown.
+  // Stops the idle sweep and closes every connection with 1001 (going away), for shutdown.
   void close_all();
   // Cuts every connection still open, without waiting for its close handshake.
   void cut_all();
@@ -68,6 +75,9 @@ class ws_gateway {
   ws_settings settings_;
   mutable std::mutex mutex_;
   std::unordered_set<ws_connection*> connections_;
+  void sweep_after_interval();
+  asio::steady_timer sweep_timer_;  // on its own strand
+  bool sweep_stopped_ = false;      // touched on that strand only
 };
 
 }  // namespace conv::transport

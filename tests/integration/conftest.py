@@ -44,8 +44,13 @@ class WsClient:
         # Raw frames: the library's own close handling answers the close frame, which fails
         # when the server has already closed the socket (as it does after 1009) and would hide
         # the code the server sent.
-        self.ws.settimeout(timeout)
+        # The deadline holds across the pings answered on the way.
+        deadline = time.monotonic() + timeout
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise websocket.WebSocketTimeoutException("no message within the timeout")
+            self.ws.settimeout(left)
             frame = self.ws.recv_frame()
             if frame.opcode == websocket.ABNF.OPCODE_CLOSE:
                 data = frame.data
