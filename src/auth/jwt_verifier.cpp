@@ -1,8 +1,10 @@
 #include "auth/jwt_verifier.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ecdsa.h>
-#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include <boost/json.hpp>
 
@@ -27,12 +29,57 @@ struct ecdsa_sig_deleter {
   void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
 };
 
+// OpenSSL 3's one-shot HMAC() looks the algorithm up on every call, which costs more than
+// the MAC itself: each thread keeps a context keyed once and restarts it for every token.
+class keyed_hmac_sha256 {
+ public:
+  keyed_hmac_sha256()
+      : mac_(EVP_MAC_fetch(nullptr, "HMAC", nullptr)),
+        ctx_(mac_ ? EVP_MAC_CTX_new(mac_) : nullptr) {}
+  ~keyed_hmac_sha256() {
+    EVP_MAC_CTX_free(ctx_);
+    EVP_MAC_free(mac_);
+  }
+  keyed_hmac_sha256(const keyed_hmac_sha256&) = delete;
+  keyed_hmac_sha256& operator=(const keyed_hmac_sha256&) = delete;
+
+  // The MAC of `data` under `key`; empty when OpenSSL fails (then no signature matches).
+  std::string operator()(std::string_view key, std::string_view data) {
+    if (!ctx_) return {};
+    bool ok;
+    if (key != key_ || key.empty()) {  // an empty key_ means "not keyed yet"
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                                   OSSL_PARAM_construct_end()};
+      key_.clear();
+      ok = EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                        params) == 1;
+      if (ok) key_ = key;
+    } else {
+      ok = EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1;  // same key: restart
+    }
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    std::size_t len = 0;
+    ok = ok &&
+         EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ==
+             1 &&
+         EVP_MAC_final(ctx_, mac, &len, sizeof mac) == 1;
+    if (!ok) {
+      key_.clear();
+      return {};
+    }
+    return std::string(reinterpret_cast<char*>(mac), len);
+  }
+
+ private:
+  EVP_MAC* mac_;
+  EVP_MAC_CTX* ctx_;
+  std::string key_;
+};
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), int(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return std::string(reinterpret_cast<char*>(mac), len);
+  thread_local keyed_hmac_sha256 hmac;
+  return hmac(key, data);
 }
 
 bool verify_with_key(EVP_PKEY* key, std::string_view data, std::string_view der_signature) {
@@ -167,7 +214,7 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
   if (alg == "HS256") {
     if (!options_.hs256_secret) return verify_error::unsupported_algorithm;
     const auto expected = hmac_sha256(*options_.hs256_secret, signed_part);
-    if (signature->size() != expected.size() ||
+    if (expected.empty() || signature->size() != expected.size() ||
         CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0)
       return verify_error::bad_signature;
   } else if (alg == "RS256" || alg == "ES256") {

@@ -83,4 +83,10 @@ void sqlite_connection::exec(const char* sql) {
   }
 }
 
+void sqlite_connection::run(const char* sql) {
+  auto stmt = prepare(sql);
+  const int rc = stmt.step();
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw sqlite_failure(sqlite3_errmsg(db_));
+}
+
 }  // namespace conv::adapters::embedded

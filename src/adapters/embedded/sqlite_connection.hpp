@@ -44,6 +44,9 @@ class sqlite_connection {
 
   statement prepare(const char* sql);  // cached; throws sqlite_failure on a bad statement
   void exec(const char* sql);          // throws sqlite_failure
+  // One statement from the cache, stepped once: for the transaction statements the writer
+  // runs for every batch and change, which exec() would parse each time.
+  void run(const char* sql);  // throws sqlite_failure
   int changes() const { return sqlite3_changes(db_); }
   const char* last_error() const { return sqlite3_errmsg(db_); }
 

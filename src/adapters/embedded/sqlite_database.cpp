@@ -83,20 +83,20 @@ void sqlite_database::writer_loop() {
     results.reserve(batch.size());
     std::optional<error> failed;
     try {
-      db.exec("BEGIN IMMEDIATE");
+      db.run("BEGIN IMMEDIATE");
       for (auto& j : batch) {
-        db.exec("SAVEPOINT change");
+        db.run("SAVEPOINT change");
         result<void> r = make_error(errc::internal, "not run");
         try {
           r = j.fn(db);
         } catch (const sqlite_failure& e) {
           r = store_unavailable(e.what());
         }
-        if (!r) db.exec("ROLLBACK TO change");
-        db.exec("RELEASE change");
+        if (!r) db.run("ROLLBACK TO change");
+        db.run("RELEASE change");
         results.push_back(std::move(r));
       }
-      db.exec("COMMIT");
+      db.run("COMMIT");
     } catch (const sqlite_failure& e) {
       failed = store_unavailable(e.what());
       try {
