@@ -180,6 +180,9 @@ settings load(const env_lookup& lookup) {
       in.integer<std::size_t>("CONV_MAX_CONNECTIONS", s.max_connections, 1, 10'000'000);
   s.ws_messages_per_second = double(in.integer<unsigned>("CONV_WS_RATE_PER_S", 50, 1, 1'000'000));
   s.ws_burst = double(in.integer<unsigned>("CONV_WS_BURST", 100, 1, 1'000'000));
+  s.http_requests_per_second =
+      double(in.integer<unsigned>("CONV_HTTP_RATE_PER_S", 20, 1, 1'000'000));
+  s.http_burst = double(in.integer<unsigned>("CONV_HTTP_BURST", 40, 1, 1'000'000));
   if (s.io_threads == 0) s.io_threads = std::max(1u, std::thread::hardware_concurrency());
   return s;
 }

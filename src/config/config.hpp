@@ -65,6 +65,9 @@ struct settings {
   // WebSocket flood control per connection: a steady rate and a burst allowance.
   double ws_messages_per_second = 50;
   double ws_burst = 100;
+  // REST requests per user, the same way (429 RATE_LIMITED past it).
+  double http_requests_per_second = 20;
+  double http_burst = 40;
 };
 
 // `lookup` returns a variable's value, or nullopt when unset (tests pass a map).

@@ -157,7 +157,11 @@ int serve() {
          co_return bool(co_await store.find_session("readiness-probe"));
        }}};
   transport::rest_api api(service, authenticator, metrics,
-                          {settings.dev_auth, dev_secret, std::move(health)});
+                          {.requests_per_second = settings.http_requests_per_second,
+                           .burst = settings.http_burst,
+                           .dev_auth = settings.dev_auth,
+                           .dev_secret = dev_secret,
+                           .stores = std::move(health)});
   transport::ws_gateway gateway(service, authenticator,
                                 {.allowed_origins = settings.allowed_origins,
                                  .idle_timeout = settings.heartbeat_timeout,

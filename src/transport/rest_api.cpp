@@ -75,7 +75,13 @@ bool wants_keep_alive(const string_request::header_type& h) {
 
 rest_api::rest_api(app::conversation_service& service, authenticator& auth,
                    observability::metrics_registry& metrics, rest_settings settings)
-    : service_(service), auth_(auth), metrics_(metrics), settings_(std::move(settings)) {}
+    : service_(service),
+      auth_(auth),
+      metrics_(metrics),
+      settings_(std::move(settings)),
+      limiter_(settings_.requests_per_second, settings_.burst),
+      rate_limited_(metrics.add_counter("conv_http_rate_limited_total",
+                                        "REST requests refused with RATE_LIMITED")) {}
 
 string_response rest_api::json_response(const string_request::header_type& req, http::status status,
                                         const json::value& body) {
@@ -93,6 +99,8 @@ string_response rest_api::error_response(const string_request::header_type& req,
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
   if (e.code == errc::unauthorized) res.set(http::field::www_authenticate, "Bearer");
+  // Rates are at least one per second (configuration): a token is back within a second.
+  if (e.code == errc::rate_limited) res.set(http::field::retry_after, "1");
   res.keep_alive(wants_keep_alive(req));
   res.body() = error_body(e);
   res.prepare_payload();
@@ -106,6 +114,10 @@ boost::asio::awaitable<result<caller>> rest_api::authenticate(
   if (!token) co_return make_error(errc::unauthorized, "a Bearer token is required");
   auto claims = co_await auth_.authenticate(*token);
   if (!claims) co_return claims.error();
+  if (!limiter_.allow(claims->subject, std::chrono::steady_clock::now())) {
+    rate_limited_.inc();
+    co_return make_error(errc::rate_limited, "slow down: too many requests");
+  }
   co_return caller{claims->subject, claims->is_admin()};
 }
 

@@ -3,6 +3,7 @@
 // result to a response. Streaming endpoints (audio) live in audio_endpoints; the
 // WebSocket upgrade in ws_session.
 #include "app/conversation_service.hpp"
+#include "common/keyed_rate_limiter.hpp"
 #include "observability/metrics.hpp"
 #include "transport/authenticator.hpp"
 #include "transport/http_types.hpp"
@@ -23,6 +24,8 @@ struct store_health {
 };
 
 struct rest_settings {
+  double requests_per_second = 20;  // per user, with a burst allowance
+  double burst = 40;
   bool dev_auth = false;
   std::optional<std::string> dev_secret;  // signs /dev/token tokens when dev_auth is on
   std::vector<store_health> stores;
@@ -53,6 +56,8 @@ class rest_api {
   authenticator& auth_;
   observability::metrics_registry& metrics_;
   rest_settings settings_;
+  keyed_rate_limiter limiter_;
+  observability::counter& rate_limited_;
 };
 
 }  // namespace conv::transport

@@ -1,0 +1,45 @@
+#include "common/keyed_rate_limiter.hpp"
+
+#include <algorithm>
+
+namespace conv {
+
+keyed_rate_limiter::keyed_rate_limiter(double per_second, double burst)
+    : rate_(per_second),
+      burst_(burst),
+      refill_(std::chrono::duration_cast<clock::duration>(
+          std::chrono::duration<double>(burst / per_second))) {}
+
+bool keyed_rate_limiter::allow(std::string_view key, clock::time_point now) {
+  auto& s = shards_[std::hash<std::string_view>{}(key) % shard_count];
+  std::lock_guard lock(s.mutex);
+  prune(s, now);
+  auto it = s.buckets.find(key);
+  if (it == s.buckets.end()) it = s.buckets.emplace(std::string(key), bucket{burst_, now}).first;
+  auto& b = it->second;
+  const double elapsed = std::chrono::duration<double>(now - b.last).count();
+  b.tokens = std::min(burst_, b.tokens + std::max(0.0, elapsed) * rate_);
+  b.last = now;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+// Dropping full buckets changes nothing a caller sees. Done at most once per refill time
+// per shard, so its cost spreads thin.
+void keyed_rate_limiter::prune(shard& s, clock::time_point now) {
+  if (now - s.last_prune < std::max<clock::duration>(refill_, std::chrono::seconds(1))) return;
+  s.last_prune = now;
+  std::erase_if(s.buckets, [&](const auto& entry) { return now - entry.second.last >= refill_; });
+}
+
+std::size_t keyed_rate_limiter::tracked() const {
+  std::size_t n = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    n += s.buckets.size();
+  }
+  return n;
+}
+
+}  // namespace conv

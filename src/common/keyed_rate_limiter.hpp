@@ -1,0 +1,51 @@
+#pragma once
+// A token bucket per key (a user): a steady rate with a burst allowance. Thread-safe,
+// sharded. A key whose bucket has refilled is indistinguishable from one never seen, so
+// such entries are dropped as the limiter goes: memory follows the keys active within the
+// last burst / rate seconds, not every key ever seen.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace conv {
+
+class keyed_rate_limiter {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  keyed_rate_limiter(double per_second, double burst);
+
+  // Takes one token from `key`'s bucket; false when it is empty.
+  bool allow(std::string_view key, clock::time_point now);
+  std::size_t tracked() const;
+
+ private:
+  struct bucket {
+    double tokens;
+    clock::time_point last;
+  };
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  struct shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, bucket, string_hash, std::equal_to<>> buckets;
+    clock::time_point last_prune{};
+  };
+  void prune(shard& s, clock::time_point now);
+
+  double rate_, burst_;
+  clock::duration refill_;  // time for an empty bucket to fill
+  static constexpr std::size_t shard_count = 32;
+  std::array<shard, shard_count> shards_;
+};
+
+}  // namespace conv
