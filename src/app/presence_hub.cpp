@@ -18,10 +18,10 @@ bool presence_hub::attach(const std::string& user, std::shared_ptr<connection_si
     std::lock_guard lock(s.mutex);
     auto& entry = s.users[user];
     replaced = std::exchange(entry.sink, sink);
-    for (auto& h : entry.held)
-      if (now - h.at <= limits_.max_age) sink->push(std::move(h.message));
-    entry.held.clear();
-    entry.held_bytes = 0;
+    if (entry.held)
+      for (auto& h : entry.held->messages)
+        if (now - h.at <= limits_.max_age) sink->push(std::move(h.message));
+    entry.held.reset();
   }
   if (replaced) replaced->close(4000, "replaced by a newer connection");
   return !replaced;
@@ -33,7 +33,7 @@ bool presence_hub::detach(const std::string& user, const connection_sink* sink) 
   auto it = s.users.find(user);
   if (it == s.users.end() || it->second.sink.get() != sink) return false;
   it->second.sink.reset();
-  if (it->second.held.empty()) s.users.erase(it);
+  if (!it->second.held) s.users.erase(it);
   return true;
 }
 
@@ -48,17 +48,19 @@ void presence_hub::send(const std::string& user, outbound_message message, times
 }
 
 void presence_hub::hold(user_entry& entry, outbound_message message, timestamp now) {
-  while (!entry.held.empty() && now - entry.held.front().at > limits_.max_age) {
-    entry.held_bytes -= entry.held.front().message->size();
-    entry.held.pop_front();
+  if (!entry.held) entry.held = std::make_unique<held_queue>();
+  auto& held = *entry.held;
+  while (!held.messages.empty() && now - held.messages.front().at > limits_.max_age) {
+    held.bytes -= held.messages.front().message->size();
+    held.messages.pop_front();
   }
-  if (entry.held.size() >= limits_.max_messages ||
-      entry.held_bytes + message->size() > limits_.max_bytes) {
+  if (held.messages.size() >= limits_.max_messages ||
+      held.bytes + message->size() > limits_.max_bytes) {
     ++held_dropped_;
     return;
   }
-  entry.held_bytes += message->size();
-  entry.held.push_back({now, std::move(message)});
+  held.bytes += message->size();
+  held.messages.push_back({now, std::move(message)});
 }
 
 bool presence_hub::is_online(const std::string& user) const {
@@ -87,8 +89,7 @@ void presence_hub::forget_held(const std::string& user) {
   std::lock_guard lock(s.mutex);
   auto it = s.users.find(user);
   if (it == s.users.end()) return;
-  it->second.held.clear();
-  it->second.held_bytes = 0;
+  it->second.held.reset();
   if (!it->second.sink) s.users.erase(it);
 }
 

@@ -66,12 +66,15 @@ class presence_hub {
     timestamp at;
     outbound_message message;
   };
+  // What is held for an offline user; allocated only while something is held.
+  struct held_queue {
+    // Not a std::deque: that allocates a 512-byte block up front.
+    boost::container::devector<held_message> messages;
+    std::size_t bytes = 0;
+  };
   struct user_entry {
     std::shared_ptr<connection_sink> sink;
-    // Not a std::deque: that allocates a 512-byte block for every user, even one with
-    // nothing held.
-    boost::container::devector<held_message> held;
-    std::size_t held_bytes = 0;
+    std::unique_ptr<held_queue> held;
   };
   struct shard {
     mutable std::mutex mutex;

@@ -5,7 +5,9 @@
 #include <simdjson.h>
 #include <boost/json.hpp>
 
+#include <cstring>
 #include <variant>
+#include <vector>
 
 namespace conv::app {
 namespace {
@@ -26,10 +28,6 @@ outbound_message refuse(errc code, std::string_view message) {
 }
 
 }  // namespace
-
-std::size_t signaling_relay::padding() {
-  return simdjson::SIMDJSON_PADDING;
-}
 
 std::string with_sender(std::string_view object_text, std::string_view user) {
   const auto open = object_text.find('{');
@@ -55,10 +53,16 @@ struct checked_message {
 // Parses and checks `text`; a refusal for the sender when it fails. The views point into
 // the thread's parser, valid until its next parse.
 std::variant<checked_message, outbound_message> check(std::string_view text) {
-  // One parser per I/O thread: it keeps its buffers between messages (no per-message heap).
+  // One parser per I/O thread, and one padded copy of the input (simdjson reads up to
+  // SIMDJSON_PADDING bytes past the end): both keep their buffers between messages, so
+  // callers need not pad what they read, and a message costs no heap allocation.
   thread_local simdjson::dom::parser parser;
+  thread_local std::vector<char> padded;
+  if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING)
+    padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded.data(), text.data(), text.size());
   simdjson::dom::element doc;
-  if (parser.parse(text.data(), text.size(), false).get(doc) != simdjson::SUCCESS)
+  if (parser.parse(padded.data(), text.size(), false).get(doc) != simdjson::SUCCESS)
     return refuse(errc::malformed_json, "the message is not valid JSON");
   simdjson::dom::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS)

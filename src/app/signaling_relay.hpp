@@ -20,15 +20,12 @@ class signaling_relay {
   // Handles one text message from `user` without suspending, when it can: relays whose
   // session is cached and every refusal. Returns the reply for the sender (empty: none), or
   // nullopt when the message needs handle() (heartbeats, peer-connected, a cache miss).
-  // The bytes after `text` up to text.size() + padding() must be readable (the parser
-  // reads ahead); the same holds for handle().
   std::optional<outbound_message> try_handle(const std::string& user, std::string_view text);
 
   // Handles any text message from `user`. Returns the reply for the sender, if any (an ack
   // or an error).
   boost::asio::awaitable<outbound_message> handle(const std::string& user, std::string_view text);
 
-  static std::size_t padding();
   std::uint64_t relayed_total() const { return relayed_.load(std::memory_order_relaxed); }
 
  private:

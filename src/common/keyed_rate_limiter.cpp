@@ -15,14 +15,9 @@ bool keyed_rate_limiter::allow(std::string_view key, clock::time_point now) {
   std::lock_guard lock(s.mutex);
   prune(s, now);
   auto it = s.buckets.find(key);
-  if (it == s.buckets.end()) it = s.buckets.emplace(std::string(key), bucket{burst_, now}).first;
-  auto& b = it->second;
-  const double elapsed = std::chrono::duration<double>(now - b.last).count();
-  b.tokens = std::min(burst_, b.tokens + std::max(0.0, elapsed) * rate_);
-  b.last = now;
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
+  if (it == s.buckets.end())
+    it = s.buckets.emplace(std::string(key), token_bucket(burst_, now)).first;
+  return it->second.take(now, rate_, burst_);
 }
 
 // Dropping full buckets changes nothing a caller sees. Done at most once per refill time
@@ -30,7 +25,7 @@ bool keyed_rate_limiter::allow(std::string_view key, clock::time_point now) {
 void keyed_rate_limiter::prune(shard& s, clock::time_point now) {
   if (now - s.last_prune < std::max<clock::duration>(refill_, std::chrono::seconds(1))) return;
   s.last_prune = now;
-  std::erase_if(s.buckets, [&](const auto& entry) { return now - entry.second.last >= refill_; });
+  std::erase_if(s.buckets, [&](const auto& entry) { return now - entry.second.last() >= refill_; });
 }
 
 std::size_t keyed_rate_limiter::tracked() const {

@@ -3,6 +3,8 @@
 // sharded. A key whose bucket has refilled is indistinguishable from one never seen, so
 // such entries are dropped as the limiter goes: memory follows the keys active within the
 // last burst / rate seconds, not every key ever seen.
+#include "common/token_bucket.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -25,10 +27,6 @@ class keyed_rate_limiter {
   std::size_t tracked() const;
 
  private:
-  struct bucket {
-    double tokens;
-    clock::time_point last;
-  };
   struct string_hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept {
@@ -37,7 +35,7 @@ class keyed_rate_limiter {
   };
   struct shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, bucket, string_hash, std::equal_to<>> buckets;
+    std::unordered_map<std::string, token_bucket, string_hash, std::equal_to<>> buckets;
     clock::time_point last_prune{};
   };
   void prune(shard& s, clock::time_point now);

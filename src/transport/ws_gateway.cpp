@@ -1,11 +1,13 @@
 #include "transport/ws_gateway.hpp"
 
 #include "app/server_messages.hpp"
+#include "common/token_bucket.hpp"
 #include "observability/logging.hpp"
 #include "transport/error_mapping.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,6 +15,9 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/container/devector.hpp>
 #include <boost/url/parse.hpp>
+
+#include <memory>
+#include <vector>
 
 namespace conv::transport {
 namespace {
@@ -36,22 +41,26 @@ std::optional<std::string> token_of(const http::request<http::empty_body>& req) 
   return std::string((*it).value);
 }
 
-class token_bucket {
- public:
-  token_bucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst) {}
-  bool take(std::chrono::steady_clock::time_point now) {
-    const double elapsed = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
-  }
+// The connection's socket names its executor's type (its strand on the io_context) rather
+// than the type-erased any_io_executor: every pending operation carries copies of the
+// executor, so this makes an idle connection smaller and each dispatch cheaper.
+using strand_executor = asio::strand<asio::io_context::executor_type>;
+using ws_socket = asio::basic_stream_socket<tcp, strand_executor>;
 
- private:
-  double rate_, burst_, tokens_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
+// Moves an accepted socket onto a concrete-typed socket with the same strand.
+ws_socket on_own_strand(tcp::socket socket) {
+  // The accept loop gives every socket a strand of this type; anything else gets a new one.
+  const auto* strand = socket.get_executor().target<strand_executor>();
+  strand_executor executor =
+      strand ? *strand
+             : asio::make_strand(static_cast<asio::io_context&>(socket.get_executor().context()));
+  boost::system::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  const auto handle = socket.release(ec);
+  ws_socket moved(executor);
+  if (!ec) moved.assign(protocol, handle, ec);
+  return moved;
+}
 
 }  // namespace
 
@@ -62,13 +71,17 @@ class token_bucket {
 class ws_connection : public app::connection_sink,
                       public std::enable_shared_from_this<ws_connection> {
  public:
-  ws_connection(ws_gateway& gateway, tcp::socket socket, std::string user, connection_slot slot)
+  ws_connection(ws_gateway& gateway, ws_socket socket, std::string user, connection_slot slot)
       : gateway_(gateway),
         ws_(std::move(socket)),
         user_(std::move(user)),
         slot_(std::move(slot)),
-        bucket_(gateway.settings().messages_per_second, gateway.settings().burst) {}
+        bucket_(gateway.settings().burst, std::chrono::steady_clock::now()) {}
   ~ws_connection() override { gateway_.forget(this); }
+
+  // The gateway's list of open connections, under its lock.
+  ws_connection* prev_ = nullptr;
+  ws_connection* next_ = nullptr;
 
   void start(http::request<http::empty_body> req);
 
@@ -121,30 +134,34 @@ class ws_connection : public app::connection_sink,
   void enqueue(app::outbound_message m) {
     if (closing_ || dead_ || !m) return;
     const auto& limits = gateway_.settings();
-    if (queue_.size() >= limits.max_queued_messages ||
-        queued_bytes_ + m->size() > limits.max_queued_bytes) {
+    if (!out_) out_ = std::make_unique<outgoing>();
+    if (out_->queue.size() >= limits.max_queued_messages ||
+        out_->bytes + m->size() > limits.max_queued_bytes) {
       gateway_.slow_readers_cut.inc();
       log()->warn("cutting off user {}: it reads too slowly", user_);
       abort();
       return;
     }
-    queued_bytes_ += m->size();
-    queue_.push_back(std::move(m));
+    out_->bytes += m->size();
+    out_->queue.push_back(std::move(m));
     if (!writing_ && open_) write_next();
   }
 
   void write_next() {
-    if (queue_.empty()) {
-      if (closing_) finish_close();
+    if (!out_ || out_->queue.empty()) {
+      if (closing_)
+        finish_close();
+      else
+        out_.reset();  // drained: an idle connection keeps no write state
       return;
     }
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()),
+    ws_.async_write(asio::buffer(*out_->queue.front()),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                       self->writing_ = false;
-                      self->queued_bytes_ -= self->queue_.front()->size();
-                      self->queue_.pop_front();
+                      self->out_->bytes -= self->out_->queue.front()->size();
+                      self->out_->queue.pop_front();
                       if (ec) {
                         self->abort();
                         return;
@@ -157,8 +174,9 @@ class ws_connection : public app::connection_sink,
   void begin_close(std::uint16_t code, std::string reason) {
     if (closing_ || dead_) return;
     closing_ = true;
-    close_code_ = code;
-    close_text_ = std::move(reason);
+    if (!out_) out_ = std::make_unique<outgoing>();
+    out_->close_code = code;
+    out_->close_text = std::move(reason);
     if (!writing_ && open_) finish_close();
   }
 
@@ -166,31 +184,35 @@ class ws_connection : public app::connection_sink,
     if (close_started_) return;
     close_started_ = true;
     // Beast writes the reason into the close frame as the operation starts.
-    const websocket::close_reason reason(static_cast<websocket::close_code>(close_code_),
-                                         close_text_);
+    const websocket::close_reason reason(static_cast<websocket::close_code>(out_->close_code),
+                                         out_->close_text);
     ws_.async_close(reason, [self = shared_from_this()](boost::system::error_code) {});
   }
 
   void abort() {
     dead_ = true;
     boost::system::error_code ignored;
-    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    ws_.next_layer().shutdown(ws_socket::shutdown_both, ignored);
     ws_.next_layer().close(ignored);
   }
 
   ws_gateway& gateway_;
-  websocket::stream<tcp::socket> ws_;
+  websocket::stream<ws_socket> ws_;
   std::string user_;
   connection_slot slot_;
   token_bucket bucket_;
-  std::size_t refusals_ = 0;
-  beast::flat_buffer buffer_;
-  // A deque would allocate a 512-byte block for every connection, even an idle one.
-  boost::container::devector<app::outbound_message> queue_;
-  std::size_t queued_bytes_ = 0;
-  // Not a websocket::close_reason, which holds 123 bytes of reason in every connection.
-  std::uint16_t close_code_ = 0;
-  std::string close_text_;
+  std::uint32_t refusals_ = 0;
+  std::vector<char> buffer_;  // the message being read
+  // Messages waiting to be written and the close to send after them: allocated while there
+  // is something to write or a close pending, so an idle connection carries none of it.
+  struct outgoing {
+    // Not a std::deque: that allocates a 512-byte block up front.
+    boost::container::devector<app::outbound_message> queue;
+    std::size_t bytes = 0;
+    std::uint16_t close_code = 0;
+    std::string close_text;
+  };
+  std::unique_ptr<outgoing> out_;
   std::chrono::steady_clock::time_point last_heard_ = std::chrono::steady_clock::now();
   bool open_ = false, writing_ = false, closing_ = false, close_started_ = false, dead_ = false;
   bool ping_pending_ = false;
@@ -231,7 +253,7 @@ void ws_connection::on_accepted() {
   }
   auto& service = gateway_.service();
   service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now());
-  if (!queue_.empty() && !writing_) write_next();
+  if (out_ && !writing_) write_next();
   // Reading starts once the service has seen the connection (held messages, peer-status).
   asio::co_spawn(ws_.get_executor(), service.on_connected(user_),
                  [self = shared_from_this()](std::exception_ptr) { self->read_next(); });
@@ -239,18 +261,19 @@ void ws_connection::on_accepted() {
 
 // An idle connection waits with buffer_ prepared for the next message's first bytes: a
 // small first read keeps that cheap (Beast's own reads would prepare 1536 bytes); the rest
-// of a larger message follows in reads sized to what remains of it. Each read leaves room
-// for the parser's padding after the data, so handling a message never reallocates.
+// of a larger message follows in reads sized to what remains of it.
 constexpr std::size_t first_read_bytes = 256;
 
 void ws_connection::read_next() {
-  const auto want = buffer_.size() == 0 ? first_read_bytes : ws_.read_size_hint(first_read_bytes);
-  const auto space = buffer_.prepare(want + app::signaling_relay::padding());
-  ws_.async_read_some(asio::buffer(space.data(), want),
-                      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                        self->buffer_.commit(n);
-                        self->on_read(ec);
-                      });
+  const auto had = buffer_.size();
+  const auto want = had == 0 ? first_read_bytes : ws_.read_size_hint(first_read_bytes);
+  buffer_.resize(had + want);
+  ws_.async_read_some(
+      asio::buffer(buffer_.data() + had, want),
+      [self = shared_from_this(), had](boost::system::error_code ec, std::size_t n) {
+        self->buffer_.resize(had + n);
+        self->on_read(ec);
+      });
 }
 
 void ws_connection::on_read(boost::system::error_code ec) {
@@ -264,7 +287,8 @@ void ws_connection::on_read(boost::system::error_code ec) {
     return;
   }
   gateway_.messages_in.inc();
-  if (!bucket_.take(std::chrono::steady_clock::now())) {
+  const auto& limits = gateway_.settings();
+  if (!bucket_.take(std::chrono::steady_clock::now(), limits.messages_per_second, limits.burst)) {
     gateway_.rate_limited.inc();
     if (++refusals_ >= gateway_.settings().refusals_before_close)
       begin_close(websocket::close_code::policy_error, "message flood");  // read on to the end
@@ -281,8 +305,7 @@ void ws_connection::on_read(boost::system::error_code ec) {
 
 void ws_connection::handle_message() {
   auto& signaling = gateway_.service().signaling;
-  // read_next() left padding() readable bytes after the message: the parser reads ahead.
-  const std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  const std::string_view text(buffer_.data(), buffer_.size());
   if (auto reply = signaling.try_handle(user_, text)) {
     enqueue(std::move(*reply));
     after_message();
@@ -303,10 +326,9 @@ void ws_connection::handle_message() {
 }
 
 void ws_connection::after_message() {
-  buffer_.consume(buffer_.size());
+  buffer_.clear();
   // Keep a buffer the size of the first read for the next message, give larger ones back.
-  if (buffer_.capacity() > first_read_bytes + app::signaling_relay::padding())
-    buffer_ = beast::flat_buffer();
+  if (buffer_.capacity() > first_read_bytes) std::vector<char>().swap(buffer_);
   read_next();
 }
 
@@ -371,18 +393,25 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     co_await refuse(claims.error());
     co_return;
   }
-  auto connection = std::make_shared<ws_connection>(*this, stream.release_socket(), claims->subject,
-                                                    std::move(slot));
-  {
-    std::lock_guard lock(mutex_);
-    connections_.insert(connection.get());
-  }
+  auto connection = std::make_shared<ws_connection>(*this, on_own_strand(stream.release_socket()),
+                                                    claims->subject, std::move(slot));
+  remember(connection.get());
   connection->start(std::move(req));  // it lives on in its handlers; this frame goes
+}
+
+void ws_gateway::remember(ws_connection* c) {
+  std::lock_guard lock(mutex_);
+  c->next_ = first_;
+  if (first_) first_->prev_ = c;
+  first_ = c;
+  ++count_;
 }
 
 void ws_gateway::forget(ws_connection* c) {
   std::lock_guard lock(mutex_);
-  connections_.erase(c);
+  (c->prev_ ? c->prev_->next_ : first_) = c->next_;
+  if (c->next_) c->next_->prev_ = c->prev_;
+  --count_;
 }
 
 // The connections are collected under the lock and told outside it: the last reference to
@@ -390,8 +419,8 @@ void ws_gateway::forget(ws_connection* c) {
 std::vector<std::shared_ptr<ws_connection>> ws_gateway::alive_connections() const {
   std::vector<std::shared_ptr<ws_connection>> alive;
   std::lock_guard lock(mutex_);
-  alive.reserve(connections_.size());
-  for (auto* c : connections_)
+  alive.reserve(count_);
+  for (auto* c = first_; c; c = c->next_)
     if (auto connection = c->weak_from_this().lock()) alive.push_back(std::move(connection));
   return alive;
 }
@@ -431,7 +460,7 @@ void ws_gateway::cut_all() {
 
 std::size_t ws_gateway::connection_count() const {
   std::lock_guard lock(mutex_);
-  return connections_.size();
+  return count_;
 }
 
 }  // namespace conv::transport

@@ -15,7 +15,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace conv::transport {
@@ -59,6 +58,7 @@ class ws_gateway {
   // Used by ws_connection.
   app::conversation_service& service() { return service_; }
   const ws_settings& settings() const { return settings_; }
+  void remember(ws_connection* c);
   void forget(ws_connection* c);
 
   observability::counter& messages_in;
@@ -74,7 +74,9 @@ class ws_gateway {
   authenticator& auth_;
   ws_settings settings_;
   mutable std::mutex mutex_;
-  std::unordered_set<ws_connection*> connections_;
+  // Open connections, linked through the connections themselves (no node per connection).
+  ws_connection* first_ = nullptr;
+  std::size_t count_ = 0;
   void sweep_after_interval();
   asio::steady_timer sweep_timer_;  // on its own strand
   bool sweep_stopped_ = false;      // touched on that strand only
