@@ -15,6 +15,7 @@
 #include "config/config.hpp"
 #include "domain/validation.hpp"
 #include "main/dev_secret.hpp"
+#include "main/io_threads.hpp"
 #include "observability/logging.hpp"
 #include "observability/metrics.hpp"
 #include "transport/http_server.hpp"
@@ -36,16 +37,6 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace conv;
-
-// An io_context whose pending handlers can be destroyed before the objects they refer to:
-// a plain one destroys them in its own destructor, after everything declared after it.
-class stoppable_io_context : public asio::io_context {
- public:
-  using asio::io_context::io_context;
-  // Call once run() has returned everywhere. Shutting the services down destroys every
-  // handler still waiting; the io_context's destructor does it again, finding nothing.
-  void destroy_pending_handlers() { shutdown(); }
-};
 
 int mint_token(const std::string& user, bool admin, int hours) {
   auto settings = config::load([](const std::string& name) -> std::optional<std::string> {
@@ -106,7 +97,8 @@ int serve() {
         "Never run this in production. ***");
   }
 
-  stoppable_io_context io(int(settings.io_threads));
+  io_threads threads(settings.io_threads);
+  auto& io = threads.main();
   blocking_pool pool(4);
   observability::metrics_registry metrics;
 
@@ -191,7 +183,7 @@ int serve() {
   std::unique_ptr<transport::http_server> server;
   try {
     server = std::make_unique<transport::http_server>(
-        io,
+        threads.all(),
         transport::tcp::endpoint(asio::ip::make_address(settings.listen_host),
                                  settings.listen_port),
         api, gateway, service.audio, files.get(),
@@ -211,7 +203,7 @@ int serve() {
         if (!started) {
           log->critical("cannot start: {}", started.error().message);
           exit_code = 1;
-          io.stop();
+          threads.stop();
           co_return;
         }
         server->start();
@@ -254,20 +246,15 @@ int serve() {
             co_await wait.async_wait(asio::use_awaitable);
           }
           co_await service.stop();
-          io.stop();
+          threads.stop();
         },
         asio::detached);
   });
 
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < settings.io_threads; ++i)
-    threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : threads)
-    t.join();
+  threads.run();
   // What is still pending (a connection stuck in a store call, an idle keep-alive exchange)
   // is destroyed now, while the server, the gateway and the service it refers to exist.
-  io.destroy_pending_handlers();
+  threads.destroy_pending_handlers();
   pool.stop();
   log->info("stopped");
   return exit_code;

@@ -8,7 +8,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -53,11 +52,12 @@ string_response plain_error(unsigned version, const error& e) {
 
 }  // namespace
 
-http_server::http_server(asio::io_context& io, tcp::endpoint endpoint, rest_api& api,
-                         ws_gateway& gateway, app::audio_recordings& audio, static_files* files,
-                         server_limits limits, observability::metrics_registry& metrics)
-    : io_(io),
-      acceptor_(io),
+http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint,
+                         rest_api& api, ws_gateway& gateway, app::audio_recordings& audio,
+                         static_files* files, server_limits limits,
+                         observability::metrics_registry& metrics)
+    : contexts_(std::move(contexts)),
+      acceptor_(*contexts_.front()),
       api_(api),
       gateway_(gateway),
       audio_(audio),
@@ -96,8 +96,10 @@ void http_server::stop_accepting() {
 
 asio::awaitable<void> http_server::accept_loop() {
   while (!stopping_) {
-    // Each connection gets its own strand: its handlers never run concurrently.
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_tuple);
+    // Each connection lives on one context, run by one thread: its handlers never run
+    // concurrently, without a strand.
+    auto& context = *contexts_[next_context_++ % contexts_.size()];
+    auto [ec, socket] = co_await acceptor_.async_accept(context.get_executor(), use_tuple);
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       // Out of file descriptors and the like: pause instead of spinning.

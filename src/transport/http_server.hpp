@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace conv::transport {
 
@@ -25,9 +26,11 @@ struct server_limits {
 
 class http_server {
  public:
-  http_server(asio::io_context& io, tcp::endpoint endpoint, rest_api& api, ws_gateway& gateway,
-              app::audio_recordings& audio, static_files* files, server_limits limits,
-              observability::metrics_registry& metrics);
+  // Listens on the first context; accepted connections go to each context in turn, and
+  // each is served on its context's one thread.
+  http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint, rest_api& api,
+              ws_gateway& gateway, app::audio_recordings& audio, static_files* files,
+              server_limits limits, observability::metrics_registry& metrics);
   ~http_server();
 
   tcp::endpoint local_endpoint() const;
@@ -42,7 +45,8 @@ class http_server {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(tcp::socket socket);
 
-  asio::io_context& io_;
+  std::vector<asio::io_context*> contexts_;
+  std::size_t next_context_ = 0;  // the accept loop's only
   tcp::acceptor acceptor_;
   rest_api& api_;
   ws_gateway& gateway_;

@@ -41,33 +41,31 @@ std::optional<std::string> token_of(const http::request<http::empty_body>& req) 
   return std::string((*it).value);
 }
 
-// The connection's socket names its executor's type (its strand on the io_context) rather
-// than the type-erased any_io_executor: every pending operation carries copies of the
-// executor, so this makes an idle connection smaller and each dispatch cheaper.
-using strand_executor = asio::strand<asio::io_context::executor_type>;
-using ws_socket = asio::basic_stream_socket<tcp, strand_executor>;
+// The connection's socket names its executor's type (its I/O thread's context) rather than
+// the type-erased any_io_executor: every pending operation carries copies of the executor,
+// so this makes an idle connection smaller and each dispatch cheaper.
+using io_executor = asio::io_context::executor_type;
+using ws_socket = asio::basic_stream_socket<tcp, io_executor>;
 
-// Moves an accepted socket onto a concrete-typed socket with the same strand.
-ws_socket on_own_strand(tcp::socket socket) {
-  // The accept loop gives every socket a strand of this type; anything else gets a new one.
-  const auto* strand = socket.get_executor().target<strand_executor>();
-  strand_executor executor =
-      strand ? *strand
-             : asio::make_strand(static_cast<asio::io_context&>(socket.get_executor().context()));
+// Moves an accepted socket onto a concrete-typed socket on the same context.
+ws_socket on_own_executor(tcp::socket socket) {
+  const auto* executor = socket.get_executor().target<io_executor>();
+  ws_socket moved(
+      executor ? *executor
+               : static_cast<asio::io_context&>(socket.get_executor().context()).get_executor());
   boost::system::error_code ec;
   const auto protocol = socket.local_endpoint(ec).protocol();
   const auto handle = socket.release(ec);
-  ws_socket moved(executor);
   if (!ec) moved.assign(protocol, handle, ec);
   return moved;
 }
 
 }  // namespace
 
-// One client's WebSocket. All its state is touched on its strand only: push() and close()
-// post there. Reads and writes are callback chains, not coroutines: an idle connection holds
-// this object, Beast's stream and one pending read, and no coroutine frame. The handlers
-// hold the connection alive; it goes when the socket closes and the last one returns.
+// One client's WebSocket. All its state is touched on its context's one thread only: push()
+// and close() post there. Reads and writes are callback chains, not coroutines: an idle connection
+// holds this object, Beast's stream and one pending read, and no coroutine frame. The handlers hold
+// the connection alive; it goes when the socket closes and the last one returns.
 class ws_connection : public app::connection_sink,
                       public std::enable_shared_from_this<ws_connection> {
  public:
@@ -228,7 +226,7 @@ void ws_connection::start(http::request<http::empty_body> req) {
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
   // Pings, pongs and close frames are signs of life too. The callback runs inside this
-  // stream's own read operations, on the strand.
+  // stream's own read operations, on the connection's thread.
   ws_.control_callback([this](websocket::frame_type, beast::string_view) {
     last_heard_ = std::chrono::steady_clock::now();
   });
@@ -393,7 +391,7 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     co_await refuse(claims.error());
     co_return;
   }
-  auto connection = std::make_shared<ws_connection>(*this, on_own_strand(stream.release_socket()),
+  auto connection = std::make_shared<ws_connection>(*this, on_own_executor(stream.release_socket()),
                                                     claims->subject, std::move(slot));
   remember(connection.get());
   connection->start(std::move(req));  // it lives on in its handlers; this frame goes
