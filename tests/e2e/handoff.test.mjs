@@ -7,7 +7,7 @@ import { launchBrowser, waitScreen } from './lib/browser.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { outputDir, repo, startServer } from './lib/server.mjs';
+import { inheritedEnv, outputDir, repo, startServer } from './lib/server.mjs';
 
 mkdirSync(join(outputDir, 'handoff'), { recursive: true });
 
@@ -90,7 +90,7 @@ test('without dev auth there is no name box, and a handed-over token signs in', 
   try {
     const binary = resolve(repo, process.env.CONV_BINARY ?? 'build/release/src/main/conversation-service');
     const token = execFileSync(binary, ['mint-token', '--user', 'mia', '--hours', '1'], {
-      env: { ...process.env, CONV_JWT_SECRET: secret, CONV_DATA_DIR: prod.dataDir },
+      env: { ...inheritedEnv(), CONV_JWT_SECRET: secret, CONV_DATA_DIR: prod.dataDir },
     }).toString().trim();
     const page = await context.newPage();
     await page.goto(`${prod.url}/?hb=1`);

@@ -21,6 +21,14 @@ const BASE_ENV = {
   CONV_LOG_LEVEL: 'info',
 };
 
+/** The caller's environment without its CONV_ settings (a shell configured by
+ * `scripts/services up` would otherwise hand the server the distributed mode's). */
+export function inheritedEnv() {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('CONV_') || k === 'CONV_BINARY'),
+  );
+}
+
 export async function startServer(name, env = {}) {
   const binary = resolve(repo, process.env.CONV_BINARY ?? 'build/release/src/main/conversation-service');
   if (!existsSync(binary)) throw new Error(`no server binary at ${binary} (scripts/build release, or set CONV_BINARY)`);
@@ -28,7 +36,7 @@ export async function startServer(name, env = {}) {
   mkdirSync(join(outputDir, 'logs'), { recursive: true });
   const log = createWriteStream(join(outputDir, 'logs', `${name}.server.log`));
   const child = spawn(binary, [], {
-    env: { ...process.env, ...BASE_ENV, CONV_DATA_DIR: dataDir, CONV_WEB_ROOT: join(repo, 'web', 'dist'), ...env },
+    env: { ...inheritedEnv(), ...BASE_ENV, CONV_DATA_DIR: dataDir, CONV_WEB_ROOT: join(repo, 'web', 'dist'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (process.env.E2E_PID_FILE) appendFileSync(process.env.E2E_PID_FILE, `${child.pid}\n`);
