@@ -3,6 +3,7 @@
 // signaling message, routing a heartbeat) that must not touch the store. The store stays
 // the truth: the cache is filled from it at start and after every committed transition,
 // and a miss falls back to the store.
+#include "common/string_hash.hpp"
 #include "domain/session.hpp"
 
 #include <array>
@@ -37,15 +38,9 @@ class live_session_cache {
   std::size_t size() const;
 
  private:
-  // Lookups by string_view, without building a string per relayed message.
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   struct shard {
     mutable std::mutex mutex;
+    // found by string_view: no string built per relayed message
     std::unordered_map<std::string, live_session_ptr, string_hash, std::equal_to<>> by_id;
     std::unordered_map<std::string, live_session_ptr> by_user;
   };

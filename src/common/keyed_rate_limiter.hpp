@@ -3,6 +3,7 @@
 // sharded. A key whose bucket has refilled is indistinguishable from one never seen, so
 // such entries are dropped as the limiter goes: memory follows the keys active within the
 // last burst / rate seconds, not every key ever seen.
+#include "common/string_hash.hpp"
 #include "common/token_bucket.hpp"
 
 #include <array>
@@ -27,12 +28,6 @@ class keyed_rate_limiter {
   std::size_t tracked() const;
 
  private:
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   struct shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, token_bucket, string_hash, std::equal_to<>> buckets;

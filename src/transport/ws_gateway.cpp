@@ -9,7 +9,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
@@ -349,7 +348,7 @@ ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
       service_(service),
       auth_(auth),
       settings_(std::move(settings)),
-      sweep_timer_(asio::make_strand(sweep_executor)) {
+      sweep_timer_(std::move(sweep_executor)) {
   metrics.add_gauge("conv_ws_connections", "open WebSocket connections",
                     [this] { return double(connection_count()); });
 }

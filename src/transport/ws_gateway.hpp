@@ -78,8 +78,9 @@ class ws_gateway {
   ws_connection* first_ = nullptr;
   std::size_t count_ = 0;
   void sweep_after_interval();
-  asio::steady_timer sweep_timer_;  // on its own strand
-  bool sweep_stopped_ = false;      // touched on that strand only
+  // On the service's context, which one thread runs (main/io_threads.hpp).
+  asio::steady_timer sweep_timer_;
+  bool sweep_stopped_ = false;  // touched on that thread only
 };
 
 }  // namespace conv::transport
