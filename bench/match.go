@@ -3,8 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strings"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,18 +21,11 @@ func queueFor(pair int) (string, string) {
 	return lang, level
 }
 
-func join(client *http.Client, t target, user string, pair int) (int, error) {
+// joinRequest is user's POST /matchmaking/join for the queue of pair.
+func joinRequest(t target, user string, pair int) []byte {
 	lang, level := queueFor(pair)
 	body := fmt.Sprintf(`{"targetLanguageCode":"%s","userLevel":"%s"}`, lang, level)
-	req, _ := http.NewRequest("POST", t.base+"/matchmaking/join", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+t.token(user))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	return request("POST", t.base, "/matchmaking/join", t.token(user), body)
 }
 
 // connectAll opens a WebSocket for each user, 256 at a time.
@@ -67,22 +59,29 @@ func runMatchMax(t target, users int, workers int) float64 {
 	}
 	clients := connectAll(t, names)
 	defer closeAll(clients)
-	client := newHTTPClient(workers)
 	pairs := users / 2
+	requests := make([][]byte, users)
+	for i, u := range names {
+		requests[i] = joinRequest(t, u, i/2)
+	}
 	var next, matched, failed int64 = -1, 0, 0
 	var wg sync.WaitGroup
+	fmt.Fprintf(os.Stderr, "match: %d users connected, joining\n", users)
+	userBefore, kernelBefore := cpuSplit(t.pid)
+	selfBefore := cpuSeconds(os.Getpid())
 	start := time.Now()
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			conn := newRawConn(t.base)
 			for {
 				p := int(atomic.AddInt64(&next, 1))
 				if p >= pairs {
 					return
 				}
-				for _, u := range []string{names[2*p], names[2*p+1]} {
-					code, err := join(client, t, u, p)
+				for _, req := range requests[2*p : 2*p+2] {
+					code, _, err := conn.do(req)
 					switch {
 					case err != nil || (code != 201 && code != 202):
 						atomic.AddInt64(&failed, 1)
@@ -95,12 +94,18 @@ func runMatchMax(t target, users int, workers int) float64 {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	joinRate := float64(2*pairs) / elapsed.Seconds()
+	userAfter, kernelAfter := cpuSplit(t.pid)
+	selfPerJoin := (cpuSeconds(os.Getpid()) - selfBefore) / float64(2*pairs) * 1e6
+	joins := float64(2 * pairs)
+	joinRate := joins / elapsed.Seconds()
 	matchRate := float64(matched) / elapsed.Seconds()
-	fmt.Printf("match (max rate): %d users, %d workers: %.0f joins/s, %.0f matches/s (%d matches, %d failed) in %s\n",
-		users, workers, joinRate, matchRate, matched, failed, elapsed.Round(time.Millisecond))
+	userPerJoin := (userAfter - userBefore) / joins * 1e6
+	kernelPerJoin := (kernelAfter - kernelBefore) / joins * 1e6
+	fmt.Printf("match (max rate): %d users, %d workers: %.0f joins/s, %.0f matches/s (%d matches, %d failed) in %s; server CPU %.0f µs per join (user %.0f, kernel %.0f); load generator %.0f µs per join\n",
+		users, workers, joinRate, matchRate, matched, failed, elapsed.Round(time.Millisecond),
+		userPerJoin+kernelPerJoin, userPerJoin, kernelPerJoin, selfPerJoin)
 	result("match-max", map[string]any{"users": users, "joins_per_s": joinRate, "matches_per_s": matchRate,
-		"failed": failed})
+		"failed": failed, "cpu_us_per_join": userPerJoin + kernelPerJoin})
 	return matchRate
 }
 
@@ -113,7 +118,7 @@ func runMatchPaced(t target, users int, rate float64) {
 	}
 	clients := connectAll(t, names)
 	defer closeAll(clients)
-	client := newHTTPClient(512)
+	pool := newRawPool(t.base, 512)
 	pairs := users / 2
 	var mu sync.Mutex
 	var joiner, waiter []time.Duration
@@ -130,11 +135,12 @@ func runMatchPaced(t target, users int, rate float64) {
 			if a == nil || b == nil {
 				return
 			}
-			if code, err := join(client, t, a.user, p); err != nil || code != 202 {
+			first, second := joinRequest(t, a.user, p), joinRequest(t, b.user, p)
+			if code, err := pool.do(first); err != nil || code != 202 {
 				return
 			}
 			sent := time.Now()
-			if code, err := join(client, t, b.user, p); err != nil || code != 201 {
+			if code, err := pool.do(second); err != nil || code != 201 {
 				return
 			}
 			mb := b.await("match-found", 5*time.Second)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -17,18 +18,21 @@ func runRelay(t target, pairs int, duration time.Duration) {
 	}
 	clients := connectAll(t, names)
 	defer closeAll(clients)
-	http := newHTTPClient(64)
+	conn := newRawConn(t.base)
 	sessions := make([]string, pairs)
 	for p := 0; p < pairs; p++ {
-		join(http, t, names[2*p], p)
-		join(http, t, names[2*p+1], p)
-		m := clients[2*p].await("match-found", 5*time.Second)
+		conn.do(joinRequest(t, names[2*p], p))
+		conn.do(joinRequest(t, names[2*p+1], p))
+		raw := clients[2*p].await("match-found", 5*time.Second)
 		clients[2*p+1].await("match-found", 5*time.Second)
-		if m == nil {
+		var m struct {
+			SessionID string `json:"sessionId"`
+		}
+		if raw == nil || json.Unmarshal(raw, &m) != nil {
 			fmt.Println("relay: pair", p, "was not matched")
 			return
 		}
-		sessions[p] = m["sessionId"].(string)
+		sessions[p] = m.SessionID
 	}
 
 	var relayed int64
@@ -53,19 +57,22 @@ func runRelay(t target, pairs int, duration time.Duration) {
 					return
 				}
 				for ctx.Err() == nil {
-					var m map[string]any
+					var m message
 					select {
 					case m = <-c.in:
 					case <-ctx.Done():
 					}
-					if m == nil || m["type"] != "ice-candidate" {
+					if m.kind != "ice-candidate" {
 						continue
 					}
 					atomic.AddInt64(&relayed, 1)
-					if cand, ok := m["candidate"].(map[string]any); ok {
-						if sent, ok := cand["t"].(float64); ok {
-							mine = append(mine, time.Duration(time.Now().UnixNano()-int64(sent)))
-						}
+					var relayedCandidate struct {
+						Candidate struct {
+							T int64 `json:"t"`
+						} `json:"candidate"`
+					}
+					if json.Unmarshal(m.raw, &relayedCandidate) == nil && relayedCandidate.Candidate.T != 0 {
+						mine = append(mine, time.Duration(time.Now().UnixNano()-relayedCandidate.Candidate.T))
 					}
 					if !send() {
 						break

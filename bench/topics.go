@@ -2,17 +2,13 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"sync"
 	"time"
 )
 
 // runTopics measures GET /topics requests/s with a pool of keep-alive connections.
 func runTopics(t target, conns int, duration time.Duration) {
-	client := newHTTPClient(conns)
-	auth := "Bearer " + t.token("bench-reader")
-	url := t.base + "/topics?language=en&level=B1&limit=20"
+	req := request("GET", t.base, "/topics?language=en&level=B1&limit=20", t.token("bench-reader"), "")
 	var mu sync.Mutex
 	var latencies []time.Duration
 	errors := 0
@@ -24,18 +20,11 @@ func runTopics(t target, conns int, duration time.Duration) {
 			defer wg.Done()
 			var mine []time.Duration
 			failed := 0
+			conn := newRawConn(t.base)
 			for time.Now().Before(deadline) {
-				req, _ := http.NewRequest("GET", url, nil)
-				req.Header.Set("Authorization", auth)
 				start := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					failed++
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
+				status, _, err := conn.do(req)
+				if err != nil || status != 200 {
 					failed++
 					continue
 				}

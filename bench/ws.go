@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -14,7 +15,31 @@ import (
 type client struct {
 	user string
 	conn *websocket.Conn
-	in   chan map[string]any
+	in   chan message
+}
+
+// message is one server message with its type read; the rest is decoded only by those who
+// need it (a match-found decoded into a map costs the generator more than the server spends
+// on the whole join).
+type message struct {
+	kind string
+	raw  []byte
+}
+
+var typeField = []byte(`"type":"`)
+
+// messageType is the value of the first "type" member: the server writes it first.
+func messageType(raw []byte) string {
+	i := bytes.Index(raw, typeField)
+	if i < 0 {
+		return ""
+	}
+	rest := raw[i+len(typeField):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
 }
 
 // dial opens user's WebSocket, from a given loopback source address when one is set.
@@ -37,7 +62,7 @@ func connect(ctx context.Context, t target, user string) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &client{user: user, conn: conn, in: make(chan map[string]any, 64)}
+	c := &client{user: user, conn: conn, in: make(chan message, 64)}
 	go func() {
 		defer close(c.in)
 		for {
@@ -45,17 +70,14 @@ func connect(ctx context.Context, t target, user string) (*client, error) {
 			if err != nil {
 				return
 			}
-			var m map[string]any
-			if json.Unmarshal(data, &m) == nil {
-				c.in <- m
-			}
+			c.in <- message{kind: messageType(data), raw: data}
 		}
 	}()
 	return c, nil
 }
 
 // await returns the next message of that type (dropping others), or nil after the timeout.
-func (c *client) await(kind string, timeout time.Duration) map[string]any {
+func (c *client) await(kind string, timeout time.Duration) []byte {
 	deadline := time.After(timeout)
 	for {
 		select {
@@ -63,8 +85,8 @@ func (c *client) await(kind string, timeout time.Duration) map[string]any {
 			if !ok {
 				return nil
 			}
-			if m["type"] == kind {
-				return m
+			if m.kind == kind {
+				return m.raw
 			}
 		case <-deadline:
 			return nil
