@@ -1,5 +1,5 @@
 #pragma once
-// The real clock and UUID v4 ids.
+// The real clock and UUID v7 ids (time-ordered).
 #include "ports/clock.hpp"
 
 namespace conv::adapters::embedded {
