@@ -12,6 +12,8 @@
 #include "ports/match_queue.hpp"
 #include "ports/scheduler.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <functional>
 
 namespace conv::app {
@@ -32,7 +34,7 @@ struct context {
 
   domain::event make_event(std::string_view type, std::string key, boost::json::object data) {
     return domain::event{ids.new_id(), std::string(type), clock.now(), std::move(key),
-                         std::move(data)};
+                         boost::json::serialize(data)};
   }
 };
 

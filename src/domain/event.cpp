@@ -4,12 +4,19 @@
 
 namespace conv::domain {
 
-boost::json::object envelope(const event& e) {
-  return {{"eventId", e.event_id},
-          {"type", e.type},
-          {"occurredAt", format_rfc3339(e.occurred_at)},
-          {"version", 1},
-          {"data", e.data}};
+std::string envelope_line(const event& e) {
+  std::string line;
+  line.reserve(e.data.size() + e.event_id.size() + e.type.size() + 96);
+  line += R"({"eventId":)";
+  line += boost::json::serialize(boost::json::string_view(e.event_id));
+  line += R"(,"type":)";
+  line += boost::json::serialize(boost::json::string_view(e.type));
+  line += R"(,"occurredAt":")";
+  line += format_rfc3339(e.occurred_at);  // digits and punctuation only
+  line += R"(","version":1,"data":)";
+  line += e.data;
+  line += '}';
+  return line;
 }
 
 boost::json::object session_event_data(const conversation_session& s, std::string_view type) {

@@ -16,11 +16,14 @@ struct event {
   std::string type;  // e.g. "session.completed"
   timestamp occurred_at{};
   std::string key;  // Kafka key: the session id, or the user id for matchmaking events
-  boost::json::object data;
+  // The payload, a JSON object serialized once when the event is made: the outbox stores it
+  // and the sinks copy it into the envelope as it is.
+  std::string data;
 };
 
+// The envelope as one line of JSON (no newline):
 // {"eventId","type","occurredAt","version":1,"data"}
-boost::json::object envelope(const event& e);
+std::string envelope_line(const event& e);
 
 // Payload of the session.* events: participants, topic, language, timings and outcome.
 // session.completed also carries xpEligible: true.

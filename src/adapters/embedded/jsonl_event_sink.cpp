@@ -42,7 +42,7 @@ result<void> jsonl_event_sink::append(const std::string& lines) {
 ports::task<void> jsonl_event_sink::publish(std::vector<domain::event> events) {
   std::string lines;
   for (const auto& e : events) {
-    lines += boost::json::serialize(domain::envelope(e));
+    lines += domain::envelope_line(e);
     lines += '\n';
   }
   auto job = [this, lines = std::move(lines)] { return append(lines); };

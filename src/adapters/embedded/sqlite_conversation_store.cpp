@@ -113,7 +113,7 @@ result<void> write_event(sqlite_connection& db, const domain::event& e) {
       .bind(2, e.type)
       .bind(3, e.key)
       .bind(4, to_unix_ms(e.occurred_at))
-      .bind(5, json::serialize(e.data));
+      .bind(5, e.data);
   if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
   return {};
 }
@@ -242,12 +242,10 @@ ports::task<std::vector<ports::stored_event>> sqlite_conversation_store::unsent_
     std::vector<ports::stored_event> out;
     for (int rc = st.step(); rc != SQLITE_DONE; rc = st.step()) {
       if (rc != SQLITE_ROW) return store_unavailable("read failed");
-      auto data = json::parse(st.text(5));
-      out.push_back(
-          {st.integer(0),
-           domain::event{std::string(st.text(1)), std::string(st.text(2)),
-                         from_unix_ms(st.integer(4)), std::string(st.text(3)),
-                         data.is_object() ? std::move(data.as_object()) : json::object{}}});
+      out.push_back({st.integer(0),
+                     domain::event{std::string(st.text(1)), std::string(st.text(2)),
+                                   from_unix_ms(st.integer(4)), std::string(st.text(3)),
+                                   std::string(st.text(5))}});
     }
     return out;
   };
