@@ -242,10 +242,10 @@ ports::task<std::vector<ports::stored_event>> sqlite_conversation_store::unsent_
     std::vector<ports::stored_event> out;
     for (int rc = st.step(); rc != SQLITE_DONE; rc = st.step()) {
       if (rc != SQLITE_ROW) return store_unavailable("read failed");
-      out.push_back({st.integer(0),
-                     domain::event{std::string(st.text(1)), std::string(st.text(2)),
-                                   from_unix_ms(st.integer(4)), std::string(st.text(3)),
-                                   std::string(st.text(5))}});
+      out.push_back(
+          {st.integer(0), domain::event{std::string(st.text(1)), std::string(st.text(2)),
+                                        from_unix_ms(st.integer(4)), std::string(st.text(3)),
+                                        std::string(st.text(5))}});
     }
     return out;
   };
