@@ -118,6 +118,7 @@ func runMatchPaced(t target, users int, rate float64) {
 	}
 	clients := connectAll(t, names)
 	defer closeAll(clients)
+	fmt.Fprintf(os.Stderr, "match: %d users connected, joining\n", users)
 	pool := newRawPool(t.base, 512)
 	pairs := users / 2
 	var mu sync.Mutex

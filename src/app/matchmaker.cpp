@@ -31,7 +31,31 @@ boost::json::object request_data(const matchmaking_request& r, std::string_view 
 }  // namespace
 
 ports::queued_request matchmaker::queued_from(const matchmaking_request& r) {
-  return {r.id, r.user_id, r.target_language_code, r.user_level, to_unix_ms(r.created_at)};
+  return {r.id,
+          r.user_id,
+          r.target_language_code,
+          r.user_level,
+          to_unix_ms(r.created_at),
+          r.learning_profile_id,
+          r.preferred_topic_id,
+          r.preferred_duration,
+          to_unix_ms(r.expires_at),
+          r.version};
+}
+
+// The pending request a queue entry stands for, as it is stored.
+matchmaking_request matchmaker::pending_from(ports::queued_request q) {
+  return {.id = std::move(q.request_id),
+          .user_id = std::move(q.user_id),
+          .learning_profile_id = std::move(q.learning_profile_id),
+          .target_language_code = std::move(q.language),
+          .user_level = q.level,
+          .preferred_topic_id = std::move(q.preferred_topic_id),
+          .preferred_duration = q.preferred_duration,
+          .status = request_status::pending,
+          .created_at = from_unix_ms(q.enqueued_at_ms),
+          .expires_at = from_unix_ms(q.expires_at_ms),
+          .version = q.version};
 }
 
 ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish wish) {
@@ -98,13 +122,9 @@ ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
       log_failure("restore joiner", co_await ctx_.queue.restore(queued_from(joiner)));
   };
 
-  auto found = co_await ctx_.store.find_request(partner.request_id);
-  if (!found || !*found || (*found)->status != request_status::pending) {
-    co_await undo();
-    if (!found) co_return found.error();
-    co_return make_error(errc::internal, "the partner's request is not stored as pending");
-  }
-  auto waiting = std::move(**found);
+  // The queue entry is the stored pending request; if the store has moved on, the commit's
+  // version check refuses the match and undo() puts everyone back.
+  auto waiting = pending_from(partner);
 
   domain::conversation_session session;
   session.id = ctx_.ids.new_id();

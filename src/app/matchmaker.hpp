@@ -41,6 +41,7 @@ class matchmaker {
   boost::asio::awaitable<void> cancel_request_timers(const std::string& request_id,
                                                      const std::string& user);
   static ports::queued_request queued_from(const domain::matchmaking_request& r);
+  static domain::matchmaking_request pending_from(ports::queued_request q);
 
   context& ctx_;
   session_lifecycle& lifecycle_;

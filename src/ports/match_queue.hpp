@@ -25,7 +25,14 @@ struct queued_request {
   std::string user_id;
   std::string language;
   domain::cefr_level level = domain::cefr_level::a1;
-  std::int64_t enqueued_at_ms = 0;  // queue order: oldest first
+  std::int64_t enqueued_at_ms = 0;  // queue order: oldest first; the request's createdAt
+  // The rest of the stored pending request, handed back with the partner so that a match
+  // needs no read of it (the commit's version check still proves the store agrees).
+  std::optional<std::string> learning_profile_id;
+  std::optional<std::string> preferred_topic_id;
+  std::optional<int> preferred_duration;
+  std::int64_t expires_at_ms = 0;
+  std::int64_t version = 1;
 };
 
 enum class join_verdict { reserved, queued, matched, already_queued, already_engaged };

@@ -5,8 +5,8 @@
 #include "../support/run_task.hpp"
 #include "ports/conversation_store.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -120,6 +120,20 @@ TEST_P(ConversationStoreContract, OfManyConcurrentTransitionsExactlyOneWins) {
   EXPECT_EQ(wins, 1);
   EXPECT_EQ(losses, 15);
   EXPECT_EQ(testing::run_task(store().unsent_events(100))->size(), 1u);
+}
+
+TEST_P(ConversationStoreContract, TheOutboxForgetsExactlyTheEventsMarkedSent) {
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(commit({{}, {}, {event("e" + std::to_string(i))}}));
+  auto events = *testing::run_task(store().unsent_events(10));
+  ASSERT_EQ(events.size(), 6u);
+  // Out of order, with a gap: e3, e0, e1 and e5.
+  ASSERT_TRUE(testing::run_task(store().mark_sent(
+      {events[3].sequence, events[0].sequence, events[1].sequence, events[5].sequence})));
+  events = *testing::run_task(store().unsent_events(10));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].event.event_id, "e2");
+  EXPECT_EQ(events[1].event.event_id, "e4");
 }
 
 TEST_P(ConversationStoreContract, TheOutboxKeepsOrderAndForgetsWhatWasSent) {

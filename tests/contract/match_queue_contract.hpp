@@ -43,6 +43,31 @@ TEST_P(MatchQueueContract, TheFirstJoinerWaitsAndTheSecondIsMatchedWithThem) {
   EXPECT_EQ(d.partner->user_id, "marie");
 }
 
+TEST_P(MatchQueueContract, ThePartnerComesBackWithEverythingItsRequestSaid) {
+  ports::queued_request waiting{"req-w", "w", "en", cefr_level::b2, 5};
+  waiting.learning_profile_id = "profile-1";
+  waiting.preferred_topic_id = "topic-9";
+  waiting.preferred_duration = 15;
+  waiting.expires_at_ms = 3605;
+  ASSERT_EQ(testing::run_task(queue_->take_partner_or_reserve(waiting))->verdict,
+            join_verdict::reserved);
+  ASSERT_EQ(testing::run_task(queue_->take_partner_or_publish(waiting))->verdict,
+            join_verdict::queued);
+  const auto matched = join("j", cefr_level::b2, 6);
+  ASSERT_EQ(matched.verdict, join_verdict::matched);
+  const auto& p = *matched.partner;
+  EXPECT_EQ(p.request_id, "req-w");
+  EXPECT_EQ(p.user_id, "w");
+  EXPECT_EQ(p.language, "en");
+  EXPECT_EQ(p.level, cefr_level::b2);
+  EXPECT_EQ(p.enqueued_at_ms, 5);
+  EXPECT_EQ(p.learning_profile_id, "profile-1");
+  EXPECT_EQ(p.preferred_topic_id, "topic-9");
+  EXPECT_EQ(p.preferred_duration, 15);
+  EXPECT_EQ(p.expires_at_ms, 3605);
+  EXPECT_EQ(p.version, 1);
+}
+
 TEST_P(MatchQueueContract, PrefersTheSameLevelEvenOverAnOlderNeighbour) {
   ASSERT_TRUE(testing::run_task(queue_->restore({"req-old", "old", "en", cefr_level::a2, 1})));
   ASSERT_TRUE(testing::run_task(queue_->restore({"req-same", "same", "en", cefr_level::b1, 10})));

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 namespace conv::adapters::embedded {
@@ -253,12 +254,19 @@ ports::task<std::vector<ports::stored_event>> sqlite_conversation_store::unsent_
 }
 
 ports::task<void> sqlite_conversation_store::mark_sent(std::vector<std::int64_t> sequences) {
-  // The sink now has them (events.jsonl or Kafka): the outbox forgets them.
+  // The sink now has them (events.jsonl or Kafka): the outbox forgets them, one statement per
+  // run of consecutive sequences (usually the whole batch). A statement per row held the
+  // writer, and every commit queued behind it, for milliseconds per batch.
+  std::sort(sequences.begin(), sequences.end());
   auto job = [sequences = std::move(sequences)](sqlite_connection& db) -> result<void> {
-    for (auto seq : sequences) {
-      auto st = db.prepare("DELETE FROM outbox WHERE sequence = ?1");
-      st.bind(1, seq);
+    for (std::size_t first = 0; first < sequences.size();) {
+      std::size_t last = first;
+      while (last + 1 < sequences.size() && sequences[last + 1] == sequences[last] + 1)
+        ++last;
+      auto st = db.prepare("DELETE FROM outbox WHERE sequence BETWEEN ?1 AND ?2");
+      st.bind(1, sequences[first]).bind(2, sequences[last]);
       if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
+      first = last + 1;
     }
     return {};
   };
