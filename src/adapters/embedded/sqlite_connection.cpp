@@ -55,7 +55,6 @@ sqlite_connection::sqlite_connection(const std::filesystem::path& file, bool wri
     // may lose the last transactions, never corrupt the file.
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=OFF");
-    exec("PRAGMA wal_autocheckpoint=0");
   }
 }
 

@@ -49,6 +49,7 @@ class sqlite_connection {
   void run(const char* sql);  // throws sqlite_failure
   int changes() const { return sqlite3_changes(db_); }
   const char* last_error() const { return sqlite3_errmsg(db_); }
+  sqlite3* handle() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;

@@ -18,6 +18,7 @@ sqlite_database::sqlite_database(const std::filesystem::path& file, std::size_t 
       writer_connection_(std::make_unique<sqlite_connection>(file, true)),
       readers_(readers) {
   migrate(*writer_connection_);
+  checkpointer_ = std::make_unique<sqlite_checkpointer>(file, writer_connection_->handle());
   for (std::size_t i = 0; i < readers; ++i)
     idle_readers_.push_back(std::make_unique<sqlite_connection>(file, false));
   writer_ = std::thread([this] { writer_loop(); });

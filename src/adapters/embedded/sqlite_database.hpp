@@ -5,6 +5,7 @@
 // Group commit: every write queued while the previous transaction was committing goes into
 // the next one, each in its own savepoint, so one failing write rolls back alone and a
 // burst of writes costs one fsync-free WAL commit instead of one each.
+#include "adapters/embedded/sqlite_checkpointer.hpp"
 #include "adapters/embedded/sqlite_connection.hpp"
 #include "common/blocking_pool.hpp"
 
@@ -68,6 +69,7 @@ class sqlite_database {
 
   std::filesystem::path file_;
   std::unique_ptr<sqlite_connection> writer_connection_;
+  std::unique_ptr<sqlite_checkpointer> checkpointer_;  // hooked into the writer connection
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<job> queue_;

@@ -1,0 +1,70 @@
+#include "adapters/embedded/sqlite_checkpointer.hpp"
+
+#include "adapters/embedded/sqlite_connection.hpp"
+#include "observability/logging.hpp"
+
+namespace conv::adapters::embedded {
+namespace {
+const auto& log() {
+  static const auto logger = observability::module_logger("store");
+  return logger;
+}
+}  // namespace
+
+sqlite_checkpointer::sqlite_checkpointer(const std::filesystem::path& file, sqlite3* writer)
+    : writer_(writer) {
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw sqlite_failure("cannot open " + file.string() + " to checkpoint it: " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  // As the writer: the checkpoint syncs the WAL before copying and the file after.
+  sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  thread_ = std::thread([this] { run(); });
+  // Replaces SQLite's automatic checkpoint, which is a WAL hook too.
+  sqlite3_wal_hook(writer_, &sqlite_checkpointer::on_commit, this);
+}
+
+sqlite_checkpointer::~sqlite_checkpointer() {
+  sqlite3_wal_hook(writer_, nullptr, nullptr);
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  sqlite3_close(db_);
+}
+
+int sqlite_checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto& me = *static_cast<sqlite_checkpointer*>(self);
+  if (frames >= inline_from) {
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (frames >= background_from) {
+    {
+      std::lock_guard lock(me.mutex_);
+      me.wanted_ = true;
+    }
+    me.wake_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void sqlite_checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || wanted_; });
+    if (stopping_) return;
+    wanted_ = false;
+    lock.unlock();
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      log()->warn("checkpoint failed: {}", sqlite3_errmsg(db_));
+    lock.lock();
+  }
+}
+
+}  // namespace conv::adapters::embedded
