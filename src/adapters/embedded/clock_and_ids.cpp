@@ -1,7 +1,11 @@
 #include "adapters/embedded/clock_and_ids.hpp"
 
-#include <boost/uuid/random_generator.hpp>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
+
+#include <stdexcept>
 
 namespace conv::adapters::embedded {
 
@@ -10,9 +14,13 @@ timestamp system_clock::now() const {
 }
 
 std::string uuid_generator::new_id() {
-  // One generator per thread: it is not thread-safe, and seeding one per id would be slow.
-  thread_local boost::uuids::random_generator generate;
-  auto id = generate();  // version 4: 122 random bits
+  // OpenSSL's generator runs per thread in user space, seeded from the kernel; Boost's asked
+  // the kernel (getrandom) for every id, four system calls per join.
+  boost::uuids::uuid id{};
+  if (RAND_bytes(id.data, int(id.size())) != 1)
+    throw std::runtime_error("no random bytes for an id: " +
+                             std::string(ERR_reason_error_string(ERR_get_error())));
+  id.data[8] = std::uint8_t(0x80 | (id.data[8] & 0x3F));  // the RFC 9562 variant
   // Version 7 (RFC 9562 §5.7): the first 48 bits are the Unix time in milliseconds, so ids
   // made close in time sort together and B-tree inserts land on the same few pages instead
   // of a random one each (a v4 id made the WAL write a page per index per id). Boost 1.81
@@ -22,7 +30,7 @@ std::string uuid_generator::new_id() {
                                     .count());
   for (int i = 0; i < 6; ++i)
     id.data[i] = std::uint8_t(ms >> (8 * (5 - i)));
-  id.data[6] = std::uint8_t(0x70 | (id.data[6] & 0x0F));  // the variant bits stay as v4 set them
+  id.data[6] = std::uint8_t(0x70 | (id.data[6] & 0x0F));
   return boost::uuids::to_string(id);
 }
 
