@@ -6,6 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
+	"net/http"
 	"os"
 	"sort"
 	"strconv"
@@ -100,4 +103,58 @@ func result(scenario string, figures map[string]any) {
 	figures["scenario"] = scenario
 	line, _ := json.Marshal(figures)
 	fmt.Println(string(line))
+}
+
+// requestBuckets reads the server's conv_http_request_seconds histogram from /metrics:
+// cumulative counts by upper bound in seconds.
+func requestBuckets(base string) (map[float64]float64, error) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	buckets := map[float64]float64{}
+	const prefix = `conv_http_request_seconds_bucket{le="`
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		le, count, ok := strings.Cut(line[len(prefix):], `"} `)
+		if !ok {
+			continue
+		}
+		bound := math.Inf(1)
+		if le != "+Inf" {
+			if bound, err = strconv.ParseFloat(le, 64); err != nil {
+				return nil, err
+			}
+		}
+		n, err := strconv.ParseFloat(count, 64)
+		if err != nil {
+			return nil, err
+		}
+		buckets[bound] = n
+	}
+	return buckets, nil
+}
+
+// serverP99Bound is the upper bound of the histogram bucket holding the 99th percentile of
+// the requests answered between two readings.
+func serverP99Bound(before, after map[float64]float64) float64 {
+	bounds := make([]float64, 0, len(after))
+	for b := range after {
+		bounds = append(bounds, b)
+	}
+	sort.Float64s(bounds)
+	total := after[math.Inf(1)] - before[math.Inf(1)]
+	for _, b := range bounds {
+		if after[b]-before[b] >= 0.99*total {
+			return b
+		}
+	}
+	return math.Inf(1)
 }

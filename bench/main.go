@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 )
 
@@ -27,6 +28,12 @@ func main() {
 	rate := flags.Float64("rate", 1000, "matches per second for match-paced")
 	duration := flags.Duration("duration", 10*time.Second, "how long relay and topics run")
 	flags.Parse(os.Args[2:])
+	// The generator's garbage collector off, bounded by a memory limit instead: on the two
+	// cores it shares with the server, its mark phases and assists stalled the goroutines
+	// that read the server's answers, and showed up as 10-30 ms latency tails the server's
+	// own request histogram did not have (docs/benchmarks.md).
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(4 << 30)
 	t := target{base: *base, secret: *secret, pid: *pid}
 
 	switch os.Args[1] {
