@@ -122,6 +122,30 @@ TEST_P(ConversationStoreContract, OfManyConcurrentTransitionsExactlyOneWins) {
   EXPECT_EQ(testing::run_task(store().unsent_events(100))->size(), 1u);
 }
 
+TEST_P(ConversationStoreContract, ConcurrentChangesThatFailDoNotTakeTheOthersWithThem) {
+  ASSERT_TRUE(commit({{session("taken", "a", "b", 1)}, {}, {}}));
+  std::atomic<int> stored{0}, refused{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 16; ++i)
+    writers.emplace_back([&, i] {
+      // Even writers insert a session of their own; odd ones insert "taken" again.
+      const auto id = i % 2 == 0 ? "s" + std::to_string(i) : std::string("taken");
+      auto r = commit({{session(id, "a", "b", 1)}, {}, {event("e" + std::to_string(i))}});
+      (r ? stored : refused)++;
+    });
+  for (auto& t : writers)
+    t.join();
+  EXPECT_EQ(stored, 8);
+  EXPECT_EQ(refused, 8);
+  for (int i = 0; i < 16; i += 2)
+    EXPECT_TRUE(*testing::run_task(store().find_session("s" + std::to_string(i)))) << i;
+  const auto events = *testing::run_task(store().unsent_events(100));
+  std::set<std::string> ids;
+  for (const auto& e : events)
+    ids.insert(e.event.event_id);
+  EXPECT_EQ(ids, (std::set<std::string>{"e0", "e2", "e4", "e6", "e8", "e10", "e12", "e14"}));
+}
+
 TEST_P(ConversationStoreContract, TheOutboxForgetsExactlyTheEventsMarkedSent) {
   for (int i = 0; i < 6; ++i)
     ASSERT_TRUE(commit({{}, {}, {event("e" + std::to_string(i))}}));

@@ -55,9 +55,9 @@ sqlite_connection::sqlite_connection(const std::filesystem::path& file, bool wri
     // may lose the last transactions, never corrupt the file.
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=OFF");
-    // The savepoint around each change of a group commit keeps the pages it modifies in a
-    // sub-journal, a temporary file in Debian's build: two writes per page, most of the
-    // writer's system calls. In memory they cost a copy.
+    // Statement and savepoint journals (what undoes a statement that fails inside a
+    // transaction) are temporary files in Debian's build: two writes per page. With a
+    // savepoint around each change they were most of the writer's system calls.
     exec("PRAGMA temp_store=MEMORY");
   }
 }

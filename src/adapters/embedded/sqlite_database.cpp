@@ -71,7 +71,6 @@ asio::awaitable<result<void>> sqlite_database::write(write_fn fn) {
 }
 
 void sqlite_database::writer_loop() {
-  auto& db = *writer_connection_;
   for (;;) {
     std::deque<job> batch;
     {
@@ -80,34 +79,47 @@ void sqlite_database::writer_loop() {
       if (queue_.empty()) return;  // stopping, nothing left
       batch.swap(queue_);
     }
-    std::vector<result<void>> results;
-    results.reserve(batch.size());
-    std::optional<error> failed;
+    commit_batch(batch);
+  }
+}
+
+void sqlite_database::commit_batch(std::deque<job>& batch) {
+  auto& db = *writer_connection_;
+  // Failed changes, by position: left out when the batch runs again.
+  std::vector<std::optional<error>> failures(batch.size());
+  for (;;) {
+    bool again = false;
     try {
       db.run("BEGIN IMMEDIATE");
-      for (auto& j : batch) {
-        db.run("SAVEPOINT change");
+      for (std::size_t i = 0; i < batch.size() && !again; ++i) {
+        if (failures[i]) continue;
         result<void> r = make_error(errc::internal, "not run");
         try {
-          r = j.fn(db);
+          r = batch[i].fn(db);
         } catch (const sqlite_failure& e) {
           r = store_unavailable(e.what());
         }
-        if (!r) db.run("ROLLBACK TO change");
-        db.run("RELEASE change");
-        results.push_back(std::move(r));
+        if (!r) {
+          failures[i] = r.error();
+          again = true;
+        }
       }
-      db.run("COMMIT");
+      db.run(again ? "ROLLBACK" : "COMMIT");
     } catch (const sqlite_failure& e) {
-      failed = store_unavailable(e.what());
       try {
         db.exec("ROLLBACK");
       } catch (const sqlite_failure&) {
-        // Nothing was open: the failure was at BEGIN.
+        // Nothing was open: the failure was at BEGIN or COMMIT.
       }
+      const auto failed = store_unavailable(e.what());
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        batch[i].complete(failures[i] ? result<void>(*failures[i]) : result<void>(failed));
+      return;
     }
+    if (again) continue;
     for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i].complete(failed ? result<void>(*failed) : std::move(results[i]));
+      batch[i].complete(failures[i] ? result<void>(*failures[i]) : result<void>());
+    return;
   }
 }
 

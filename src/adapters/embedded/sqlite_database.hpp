@@ -3,8 +3,10 @@
 // read connections (WAL lets readers run beside the writer).
 //
 // Group commit: every write queued while the previous transaction was committing goes into
-// the next one, each in its own savepoint, so one failing write rolls back alone and a
-// burst of writes costs one fsync-free WAL commit instead of one each.
+// the next one, so a burst of writes costs one WAL commit instead of one each. A write that
+// fails (a lost version check, mostly) must not take the others with it: the transaction is
+// rolled back and run again without it. Failures are rare, so this is cheaper than a
+// savepoint around every write, which copied each page a write touched.
 #include "adapters/embedded/sqlite_checkpointer.hpp"
 #include "adapters/embedded/sqlite_connection.hpp"
 #include "common/blocking_pool.hpp"
@@ -63,6 +65,7 @@ class sqlite_database {
   };
   sqlite_database(const std::filesystem::path& file, std::size_t readers);
   void writer_loop();
+  void commit_batch(std::deque<job>& batch);
   void submit(job j);
   std::unique_ptr<sqlite_connection> checkout();
   void checkin(std::unique_ptr<sqlite_connection> c);
