@@ -20,6 +20,13 @@ bool keyed_rate_limiter::allow(std::string_view key, clock::time_point now) {
   return it->second.take(now, rate_, burst_);
 }
 
+bool keyed_rate_limiter::exhausted(std::string_view key, clock::time_point now) const {
+  const auto& s = shards_[std::hash<std::string_view>{}(key) % shard_count];
+  std::lock_guard lock(s.mutex);
+  const auto it = s.buckets.find(key);
+  return it != s.buckets.end() && it->second.empty(now, rate_, burst_);
+}
+
 // Dropping full buckets changes nothing a caller sees. Done at most once per refill time
 // per shard, so its cost spreads thin.
 void keyed_rate_limiter::prune(shard& s, clock::time_point now) {

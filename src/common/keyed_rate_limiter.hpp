@@ -25,6 +25,8 @@ class keyed_rate_limiter {
 
   // Takes one token from `key`'s bucket; false when it is empty.
   bool allow(std::string_view key, clock::time_point now);
+  // Whether allow() would refuse `key` now; takes nothing.
+  bool exhausted(std::string_view key, clock::time_point now) const;
   std::size_t tracked() const;
 
  private:

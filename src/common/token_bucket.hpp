@@ -21,6 +21,11 @@ class token_bucket {
     tokens_ -= 1;
     return true;
   }
+  // Whether take() would refuse now, without taking.
+  bool empty(clock::time_point now, double rate, double burst) const {
+    const double elapsed = std::max(0.0, std::chrono::duration<double>(now - last_).count());
+    return std::min(burst, double(tokens_) + elapsed * rate) < 1;
+  }
   clock::time_point last() const { return last_; }
 
  private:

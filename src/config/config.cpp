@@ -183,6 +183,9 @@ settings load(const env_lookup& lookup) {
   s.http_requests_per_second =
       double(in.integer<unsigned>("CONV_HTTP_RATE_PER_S", 20, 1, 1'000'000));
   s.http_burst = double(in.integer<unsigned>("CONV_HTTP_BURST", 40, 1, 1'000'000));
+  s.auth_failures_per_second =
+      double(in.integer<unsigned>("CONV_AUTH_FAILURES_PER_S", 10, 1, 1'000'000));
+  s.auth_failure_burst = double(in.integer<unsigned>("CONV_AUTH_FAILURE_BURST", 50, 1, 1'000'000));
   if (s.io_threads == 0) s.io_threads = std::max(1u, std::thread::hardware_concurrency());
   return s;
 }

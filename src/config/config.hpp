@@ -68,6 +68,10 @@ struct settings {
   // REST requests per user, the same way (429 RATE_LIMITED past it).
   double http_requests_per_second = 20;
   double http_burst = 40;
+  // Failed token verifications per client address, the same way (429 past it, before
+  // verifying).
+  double auth_failures_per_second = 10;
+  double auth_failure_burst = 50;
 };
 
 // `lookup` returns a variable's value, or nullopt when unset (tests pass a map).

@@ -141,8 +141,9 @@ int serve() {
   auth_options.hs256_secret = dev_secret ? dev_secret : settings.jwt_secret;
   auth_options.issuer = settings.jwt_issuer;
   auth_options.audience = settings.jwt_audience;
-  transport::authenticator authenticator(auth_options, settings.jwt_jwks_url,
-                                         settings.jwks_min_refresh, pool);
+  transport::authenticator authenticator(
+      auth_options, settings.jwt_jwks_url, settings.jwks_min_refresh, pool,
+      {.per_second = settings.auth_failures_per_second, .burst = settings.auth_failure_burst});
 
   std::vector<transport::store_health> health{
       {"store", [&store]() -> asio::awaitable<bool> {
@@ -168,6 +169,10 @@ int serve() {
     log->info("serving the web client from {} ({} files)", web_root.string(), files->file_count());
   }
 
+  metrics.add_gauge("conv_auth_throttled_total",
+                    "requests and handshakes refused unverified: their address sent too many "
+                    "invalid tokens",
+                    [&authenticator] { return double(authenticator.throttled_total()); });
   metrics.add_gauge("conv_live_sessions", "waiting and active sessions known to this instance",
                     [&sessions] { return double(sessions.size()); });
   metrics.add_gauge("conv_users_online", "users with an open WebSocket on this instance",

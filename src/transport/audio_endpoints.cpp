@@ -145,9 +145,9 @@ bool is_audio_path(std::string_view path) {
 
 asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                   http::request_parser<http::empty_body>& header, rest_api& api,
-                                  app::audio_recordings& audio) {
+                                  app::audio_recordings& audio, std::string_view peer) {
   const auto& req = header.get();
-  auto who = co_await api.authenticate(req);
+  auto who = co_await api.authenticate(req, peer);
   if (!who) {
     auto res = rest_api::error_response(req, who.error());
     if (req.method() == http::verb::put) res.keep_alive(false);

@@ -36,8 +36,9 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
 }
 
 authenticator::authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                             std::chrono::seconds jwks_min_refresh, blocking_pool& pool)
-    : verifier_(std::move(options)), pool_(pool) {
+                             std::chrono::seconds jwks_min_refresh, blocking_pool& pool,
+                             failure_budget failures)
+    : verifier_(std::move(options)), pool_(pool), failures_(failures.per_second, failures.burst) {
   if (jwks_url)
     jwks_ = std::make_unique<auth::jwks_cache>(
         std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_,
@@ -53,7 +54,18 @@ boost::asio::awaitable<bool> authenticator::start() {
   co_return fetched;
 }
 
-boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::string_view token) {
+result<auth::claims> authenticator::refuse(std::string_view peer, std::string_view why) {
+  failures_.allow(peer, std::chrono::steady_clock::now());  // counts the failure
+  return make_error(errc::unauthorized, std::string(why));
+}
+
+boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::string_view token,
+                                                                         std::string_view peer) {
+  if (failures_.exhausted(peer, std::chrono::steady_clock::now())) {
+    ++throttled_;
+    co_return make_error(errc::rate_limited,
+                         "too many invalid tokens from your address: try again shortly");
+  }
   auto verdict = verifier_.verify(token, unix_now());
   if (!verdict && verdict.error() == auth::verify_error::unknown_key && jwks_) {
     // A key we do not know yet: the issuer may have rotated. Refetch (rate-limited) and retry.
@@ -63,11 +75,11 @@ boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::st
   }
   if (!verdict) {
     log()->debug("token refused: {}", auth::to_string(verdict.error()));
-    co_return make_error(errc::unauthorized, "the token is not valid");
+    co_return refuse(peer, "the token is not valid");
   }
   // The subject becomes a key, a file name and a log field: only safe ids are users here.
   if (!domain::is_safe_id(verdict->subject))
-    co_return make_error(errc::unauthorized, "the token's subject is not a valid user id");
+    co_return refuse(peer, "the token's subject is not a valid user id");
   co_return std::move(*verdict);
 }
 

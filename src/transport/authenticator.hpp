@@ -1,13 +1,21 @@
 #pragma once
 // Turns a bearer token into the caller's identity. JWKS fetches (at start, and when a
 // token names a key we do not know) run on the blocking pool, never on an I/O thread.
+//
+// Failed verifications are counted per client address: past a burst, that address is
+// refused (429 RATE_LIMITED) before its tokens are verified, until its budget refills. A
+// client retrying a dead token in a loop, or guessing, then costs a lookup instead of a
+// signature check (an ES256 verification is tens of microseconds).
 #include "auth/jwks_cache.hpp"
 #include "auth/jwt_verifier.hpp"
 #include "common/blocking_pool.hpp"
 #include "common/error.hpp"
+#include "common/keyed_rate_limiter.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,19 +25,31 @@ namespace conv::transport {
 
 class authenticator {
  public:
+  struct failure_budget {
+    double per_second = 10;  // failed verifications per client address, with a burst
+    double burst = 50;
+  };
   authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                std::chrono::seconds jwks_min_refresh, blocking_pool& pool);
+                std::chrono::seconds jwks_min_refresh, blocking_pool& pool,
+                failure_budget failures);
   ~authenticator();
 
   // Fetches the JWKS once, when one is configured; false when that failed (the service
   // still starts, and fetches again on the first token).
   boost::asio::awaitable<bool> start();
-  boost::asio::awaitable<result<auth::claims>> authenticate(std::string_view token);
+  // `peer` is the client's address (empty when unknown).
+  boost::asio::awaitable<result<auth::claims>> authenticate(std::string_view token,
+                                                            std::string_view peer);
+  std::uint64_t throttled_total() const { return throttled_.load(); }
 
  private:
+  result<auth::claims> refuse(std::string_view peer, std::string_view why);
+
   auth::jwt_verifier verifier_;
   std::unique_ptr<auth::jwks_cache> jwks_;
   blocking_pool& pool_;
+  keyed_rate_limiter failures_;
+  std::atomic<std::uint64_t> throttled_{0};
 };
 
 // The token of `Authorization: Bearer <token>`, if the header has that form.

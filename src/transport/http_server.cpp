@@ -121,6 +121,9 @@ asio::awaitable<void> http_server::accept_loop() {
 asio::awaitable<void> http_server::serve(tcp::socket socket) {
   connection_slot slot(open_);
 
+  boost::system::error_code peer_ec;
+  const auto endpoint = socket.remote_endpoint(peer_ec);
+  const auto peer = peer_ec ? std::string() : endpoint.address().to_string();
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -165,7 +168,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     if (is_audio_path(path) &&
         (req.method() == http::verb::put || req.method() == http::verb::get)) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
-      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_);
+      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, peer);
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
       if (!keep) break;
       continue;
@@ -198,7 +201,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     if (files_ && request.method() == http::verb::get && files_->serves(path))
       res = files_->respond(request);
     else
-      res = co_await api_.handle(request);
+      res = co_await api_.handle(request, peer);
     stream.expires_after(limits_.idle_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);
     request_seconds_.observe(std::chrono::steady_clock::now() - started);

@@ -108,11 +108,11 @@ string_response rest_api::error_response(const string_request::header_type& req,
 }
 
 boost::asio::awaitable<result<caller>> rest_api::authenticate(
-    const string_request::header_type& req) {
+    const string_request::header_type& req, std::string_view peer) {
   auto header = req[http::field::authorization];
   auto token = bearer_token(header);
   if (!token) co_return make_error(errc::unauthorized, "a Bearer token is required");
-  auto claims = co_await auth_.authenticate(*token);
+  auto claims = co_await auth_.authenticate(*token, peer);
   if (!claims) co_return claims.error();
   if (!limiter_.allow(claims->subject, std::chrono::steady_clock::now())) {
     rate_limited_.inc();
@@ -121,11 +121,13 @@ boost::asio::awaitable<result<caller>> rest_api::authenticate(
   co_return caller{claims->subject, claims->is_admin()};
 }
 
-boost::asio::awaitable<string_response> rest_api::handle(const string_request& req) {
-  co_return co_await route(req);
+boost::asio::awaitable<string_response> rest_api::handle(const string_request& req,
+                                                         std::string_view peer) {
+  co_return co_await route(req, peer);
 }
 
-boost::asio::awaitable<string_response> rest_api::route(const string_request& req) {
+boost::asio::awaitable<string_response> rest_api::route(const string_request& req,
+                                                        std::string_view peer) {
   auto parsed = boost::urls::parse_origin_form(req.target());
   if (!parsed) co_return error_response(req, make_error(errc::not_found, "no such route"));
   const auto url = *parsed;
@@ -190,7 +192,7 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
                                          {"expiresIn", 86400}});
   }
 
-  auto who = co_await authenticate(req);
+  auto who = co_await authenticate(req, peer);
   if (!who) {
     // An unknown path is a 404 whoever asks; a known one needs a token first.
     const bool known = !seg.empty() && (seg[0] == "topics" || seg[0] == "matchmaking" ||

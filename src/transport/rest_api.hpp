@@ -41,16 +41,18 @@ class rest_api {
   rest_api(app::conversation_service& service, authenticator& auth,
            observability::metrics_registry& metrics, rest_settings settings);
 
-  boost::asio::awaitable<string_response> handle(const string_request& req);
+  // `peer` is the client's address, for the budget of failed authentications.
+  boost::asio::awaitable<string_response> handle(const string_request& req, std::string_view peer);
 
   // Shared with the streaming endpoints.
-  boost::asio::awaitable<result<caller>> authenticate(const string_request::header_type& req);
+  boost::asio::awaitable<result<caller>> authenticate(const string_request::header_type& req,
+                                                      std::string_view peer);
   static string_response json_response(const string_request::header_type& req, http::status status,
                                        const boost::json::value& body);
   static string_response error_response(const string_request::header_type& req, const error& e);
 
  private:
-  boost::asio::awaitable<string_response> route(const string_request& req);
+  boost::asio::awaitable<string_response> route(const string_request& req, std::string_view peer);
 
   app::conversation_service& service_;
   authenticator& auth_;

@@ -1,6 +1,12 @@
 """REST requests are limited per user: past the burst, 429 RATE_LIMITED with Retry-After,
-and other users are unaffected; the budget comes back at the configured rate."""
+and other users are unaffected; the budget comes back at the configured rate. Invalid tokens
+are limited per client address the same way, before verification."""
+import http.client
+import json
 import time
+
+import pytest
+import websocket
 
 from conftest import *  # noqa: F401,F403
 
@@ -29,3 +35,49 @@ def test_refusals_are_counted_in_the_metrics(make_service):
     metrics = service.get("/metrics").text
     line = next(l for l in metrics.splitlines() if l.startswith("conv_http_rate_limited_total"))
     assert float(line.split()[-1]) == 2
+
+
+FAILURES = {"CONV_AUTH_FAILURES_PER_S": "1", "CONV_AUTH_FAILURE_BURST": "3"}
+
+
+def get_from(service, source, path, token):
+    """GET with a bearer token from a chosen loopback source address."""
+    conn = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10,
+                                      source_address=(source, 0))
+    try:
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        r = conn.getresponse()
+        return r.status, dict(r.getheaders()), json.loads(r.read() or b"null")
+    finally:
+        conn.close()
+
+
+def test_an_address_sending_invalid_tokens_is_refused_unverified_until_its_budget_refills(make_service):
+    service = make_service(FAILURES)
+    good = service.token("alice")
+    for _ in range(3):
+        status, _, body = get_from(service, "127.0.0.1", "/topics", "not.a.token")
+        assert status == 401 and body["error"]["code"] == "UNAUTHORIZED"
+    # The budget is spent: this address is refused before its token is even looked at.
+    status, headers, body = get_from(service, "127.0.0.1", "/topics", good)
+    assert status == 429 and body["error"]["code"] == "RATE_LIMITED"
+    assert headers["Retry-After"] == "1"
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        WsClient(f"{service.ws_base}/ws?access_token={good}")
+    assert refused.value.status_code == 429
+    # Another address is not affected.
+    status, _, _ = get_from(service, "127.0.0.2", "/topics", good)
+    assert status == 200
+    time.sleep(1.1)  # one failure's worth back at 1 per second
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good)
+    assert status == 200
+    metrics = service.get("/metrics").text
+    line = next(l for l in metrics.splitlines() if l.startswith("conv_auth_throttled_total"))
+    assert float(line.split()[-1]) == 2
+
+
+def test_valid_tokens_do_not_spend_the_budget(make_service):
+    service = make_service(FAILURES)
+    for _ in range(10):
+        status, _, _ = get_from(service, "127.0.0.1", "/topics", service.token("alice"))
+        assert status == 200

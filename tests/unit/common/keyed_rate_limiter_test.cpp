@@ -18,6 +18,18 @@ TEST(KeyedRateLimiter, AllowsTheBurstThenRefusesUntilTokensRefill) {
   EXPECT_FALSE(limiter.allow("alice", t0 + 500ms));
 }
 
+TEST(KeyedRateLimiter, TellsWhetherAKeyIsExhaustedWithoutTakingFromIt) {
+  keyed_rate_limiter limiter(1, 2);
+  EXPECT_FALSE(limiter.exhausted("alice", t0));  // never seen: a full bucket
+  EXPECT_TRUE(limiter.allow("alice", t0));
+  EXPECT_FALSE(limiter.exhausted("alice", t0));  // one token left, still there after asking
+  EXPECT_FALSE(limiter.exhausted("alice", t0));
+  EXPECT_TRUE(limiter.allow("alice", t0));
+  EXPECT_TRUE(limiter.exhausted("alice", t0));
+  EXPECT_FALSE(limiter.exhausted("bob", t0));
+  EXPECT_FALSE(limiter.exhausted("alice", t0 + 1s));  // refilled one
+}
+
 TEST(KeyedRateLimiter, KeysHaveTheirOwnBuckets) {
   keyed_rate_limiter limiter(1, 1);
   EXPECT_TRUE(limiter.allow("alice", t0));

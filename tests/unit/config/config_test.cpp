@@ -36,6 +36,18 @@ TEST(Config, DefaultsAreTheEmbeddedSingleNodeSetup) {
   EXPECT_EQ(s.max_duration.count(), 1800);
   EXPECT_EQ(s.audio_max_bytes, 104857600u);
   EXPECT_FALSE(s.redis_url);
+  EXPECT_EQ(s.auth_failures_per_second, 10);
+  EXPECT_EQ(s.auth_failure_burst, 50);
+}
+
+TEST(Config, ReadsTheBudgetOfFailedAuthentications) {
+  auto s = load_map({{"CONV_DEV_AUTH", "true"},
+                     {"CONV_AUTH_FAILURES_PER_S", "2"},
+                     {"CONV_AUTH_FAILURE_BURST", "5"}});
+  EXPECT_EQ(s.auth_failures_per_second, 2);
+  EXPECT_EQ(s.auth_failure_burst, 5);
+  EXPECT_THROW(load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_AUTH_FAILURES_PER_S", "0"}}),
+               config_error);
 }
 
 TEST(Config, ABadValueNamesTheVariableAndWhatItExpected) {
