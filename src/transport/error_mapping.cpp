@@ -51,4 +51,15 @@ std::string error_body(const error& e) {
   return boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
 }
 
+string_response closing_error_response(unsigned version, const error& e) {
+  string_response res{http_status_of(e.code), version};
+  res.set(http::field::content_type, "application/json");
+  // Rates are at least one per second (configuration): a token is back within a second.
+  if (e.code == errc::rate_limited) res.set(http::field::retry_after, "1");
+  res.keep_alive(false);
+  res.body() = error_body(e);
+  res.prepare_payload();
+  return res;
+}
+
 }  // namespace conv::transport

@@ -41,15 +41,6 @@ asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
   }
 }
 
-string_response plain_error(unsigned version, const error& e) {
-  string_response res{http_status_of(e.code), version};
-  res.set(http::field::content_type, "application/json");
-  res.keep_alive(false);
-  res.body() = error_body(e);
-  res.prepare_payload();
-  return res;
-}
-
 }  // namespace
 
 http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint,
@@ -136,8 +127,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header, use_tuple);
     if (ec) {
       if (ec == http::error::header_limit) {
-        auto res =
-            plain_error(11, make_error(errc::payload_too_large, "the request header is too large"));
+        auto res = closing_error_response(
+            11, make_error(errc::payload_too_large, "the request header is too large"));
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }
@@ -156,12 +147,13 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
 
     if (beast::websocket::is_upgrade(req)) {
       if (path != "/ws") {
-        auto res = plain_error(req.version(), make_error(errc::not_found, "no such route"));
+        auto res =
+            closing_error_response(req.version(), make_error(errc::not_found, "no such route"));
         co_await http::async_write(stream, res, use_tuple);
         co_return;
       }
       stream.expires_never();
-      co_await gateway_.serve(std::move(stream), header.release(), std::move(slot));
+      co_await gateway_.serve(std::move(stream), header.release(), std::move(slot), peer);
       co_return;
     }
 
@@ -177,8 +169,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     // Beast checks a Content-Length against the limit only while parsing the header, which
     // ran without one: check it here. Chunked bodies are checked as they arrive.
     if (auto length = header.content_length(); length && *length > limits_.max_json_body) {
-      auto res = plain_error(req.version(),
-                             make_error(errc::payload_too_large, "the request body is too large"));
+      auto res = closing_error_response(
+          req.version(), make_error(errc::payload_too_large, "the request body is too large"));
       co_await http::async_write(stream, res, use_tuple);
       co_await close_gracefully(stream);
       co_return;
@@ -189,8 +181,9 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     auto [read_ec, read_n] = co_await http::async_read(stream, buffer, full, use_tuple);
     if (read_ec) {
       if (read_ec == http::error::body_limit) {
-        auto res = plain_error(full.get().version(), make_error(errc::payload_too_large,
-                                                                "the request body is too large"));
+        auto res = closing_error_response(
+            full.get().version(),
+            make_error(errc::payload_too_large, "the request body is too large"));
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }

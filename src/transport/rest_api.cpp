@@ -95,15 +95,10 @@ string_response rest_api::json_response(const string_request::header_type& req, 
 }
 
 string_response rest_api::error_response(const string_request::header_type& req, const error& e) {
-  string_response res{http_status_of(e.code), req.version()};
-  res.set(http::field::content_type, "application/json");
+  auto res = closing_error_response(req.version(), e);
   res.set(http::field::cache_control, "no-store");
   if (e.code == errc::unauthorized) res.set(http::field::www_authenticate, "Bearer");
-  // Rates are at least one per second (configuration): a token is back within a second.
-  if (e.code == errc::rate_limited) res.set(http::field::retry_after, "1");
   res.keep_alive(wants_keep_alive(req));
-  res.body() = error_body(e);
-  res.prepare_payload();
   return res;
 }
 

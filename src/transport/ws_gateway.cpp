@@ -366,14 +366,10 @@ bool ws_gateway::origin_allowed(const http::request<http::empty_body>& req) cons
 }
 
 asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
-                                        http::request<http::empty_body> req, connection_slot slot) {
+                                        http::request<http::empty_body> req, connection_slot slot,
+                                        std::string peer) {
   auto refuse = [&](const error& e) -> asio::awaitable<void> {
-    http::response<http::string_body> res{http_status_of(e.code), req.version()};
-    res.set(http::field::content_type, "application/json");
-    if (e.code == errc::rate_limited) res.set(http::field::retry_after, "1");
-    res.keep_alive(false);
-    res.body() = error_body(e);
-    res.prepare_payload();
+    auto res = closing_error_response(req.version(), e);
     stream.expires_after(std::chrono::seconds(10));
     co_await http::async_write(stream, res, use_tuple);
   };
@@ -386,9 +382,6 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     co_await refuse(make_error(errc::unauthorized, "a token is required"));
     co_return;
   }
-  boost::system::error_code peer_ec;
-  const auto endpoint = stream.socket().remote_endpoint(peer_ec);
-  const auto peer = peer_ec ? std::string() : endpoint.address().to_string();
   auto claims = co_await auth_.authenticate(*token, peer);
   if (!claims) {
     co_await refuse(claims.error());

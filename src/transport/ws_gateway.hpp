@@ -45,10 +45,10 @@ class ws_gateway {
   // Starts watching connections for idleness (see ws_settings::idle_timeout).
   void start_idle_sweep();
 
-  // Authenticates the upgrade and starts the connection, which then lives on its own: this
-  // returns once the handshake is under way.
+  // Authenticates the upgrade from the client at `peer` and starts the connection, which
+  // then lives on its own: this returns once the handshake is under way.
   asio::awaitable<void> serve(beast::tcp_stream stream, http::request<http::empty_body> req,
-                              connection_slot slot);
+                              connection_slot slot, std::string peer);
   // Stops the idle sweep and closes every connection with 1001 (going away), for shutdown.
   void close_all();
   // Cuts every connection still open, without waiting for its close handshake.

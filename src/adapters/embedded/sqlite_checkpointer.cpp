@@ -1,6 +1,5 @@
 #include "adapters/embedded/sqlite_checkpointer.hpp"
 
-#include "adapters/embedded/sqlite_connection.hpp"
 #include "observability/logging.hpp"
 
 #include <sys/resource.h>
@@ -15,16 +14,7 @@ const auto& log() {
 }  // namespace
 
 sqlite_checkpointer::sqlite_checkpointer(const std::filesystem::path& file, sqlite3* writer)
-    : writer_(writer) {
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw sqlite_failure("cannot open " + file.string() + " to checkpoint it: " + message);
-  }
-  sqlite3_busy_timeout(db_, 5000);
-  // As the writer: the checkpoint syncs the WAL before copying and the file after.
-  sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    : writer_(writer), connection_(file, true) {  // with the writer's synchronous setting
   thread_ = std::thread([this] { run(); });
   // Replaces SQLite's automatic checkpoint, which is a WAL hook too.
   sqlite3_wal_hook(writer_, &sqlite_checkpointer::on_commit, this);
@@ -38,7 +28,6 @@ sqlite_checkpointer::~sqlite_checkpointer() {
   }
   wake_.notify_one();
   thread_.join();
-  sqlite3_close(db_);
 }
 
 int sqlite_checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -64,10 +53,10 @@ void sqlite_checkpointer::run() {
     if (stopping_) return;
     wanted_ = false;
     lock.unlock();
-    const int rc =
-        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    const int rc = sqlite3_wal_checkpoint_v2(connection_.handle(), nullptr,
+                                             SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-      log()->warn("checkpoint failed: {}", sqlite3_errmsg(db_));
+      log()->warn("checkpoint failed: {}", connection_.last_error());
     lock.lock();
   }
 }

@@ -3,6 +3,8 @@
 // checkpoint runs inside the commit that crosses its threshold, on the writer thread, and
 // its copying and fsyncs hold every write queued behind it. Here the writer only asks; a
 // passive checkpoint never blocks the writer or the readers.
+#include "adapters/embedded/sqlite_connection.hpp"
+
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -32,7 +34,7 @@ class sqlite_checkpointer {
   void run();
 
   sqlite3* writer_;
-  sqlite3* db_ = nullptr;  // the checkpointer's own connection
+  sqlite_connection connection_;  // the checkpointer's own
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false;

@@ -1,6 +1,6 @@
 #pragma once
 // One SQLite connection with its prepared statements cached by SQL text. Used by one thread
-// at a time (the writer thread, or a reader checked out of the pool).
+// at a time (the writer thread, the checkpointer, or a reader checked out of the pool).
 #include "common/error.hpp"
 
 #include <sqlite3.h>
