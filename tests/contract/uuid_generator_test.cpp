@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 namespace conv::adapters::embedded {
 namespace {
@@ -48,6 +49,25 @@ TEST(UuidGenerator, DoesNotRepeatItself) {
   std::unordered_set<std::string> seen;
   for (int i = 0; i < 100000; ++i)
     ASSERT_TRUE(seen.insert(ids.new_id()).second);
+}
+
+// Each thread draws from its own pool of random bytes; no two threads may hand out the same.
+TEST(UuidGenerator, ThreadsDoNotRepeatEachOther) {
+  constexpr int threads = 4, per_thread = 20000;
+  std::vector<std::vector<std::string>> made(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&made, t] {
+      uuid_generator ids;
+      for (int i = 0; i < per_thread; ++i)
+        made[t].push_back(ids.new_id());
+    });
+  for (auto& w : workers)
+    w.join();
+  std::unordered_set<std::string> seen;
+  for (const auto& ids : made)
+    for (const auto& id : ids)
+      ASSERT_TRUE(seen.insert(id).second) << id;
 }
 
 }  // namespace
