@@ -186,6 +186,13 @@ settings load(const env_lookup& lookup) {
   s.auth_failures_per_second =
       double(in.integer<unsigned>("CONV_AUTH_FAILURES_PER_S", 10, 1, 1'000'000));
   s.auth_failure_burst = double(in.integer<unsigned>("CONV_AUTH_FAILURE_BURST", 50, 1, 1'000'000));
+  for (const auto& entry : in.list("CONV_TRUSTED_PROXIES")) {
+    auto network = ip_network::parse(entry);
+    if (!network)
+      reader::fail("CONV_TRUSTED_PROXIES",
+                   "comma-separated IP addresses or CIDR networks, e.g. 10.0.0.0/8,::1", entry);
+    s.trusted_proxies.push_back(*network);
+  }
   if (s.io_threads == 0) s.io_threads = std::max(1u, std::thread::hardware_concurrency());
   return s;
 }

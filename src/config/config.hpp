@@ -2,6 +2,8 @@
 // The service's configuration, read from the environment (contract: Configuration) and
 // validated before anything starts: a bad value stops the process with a message naming
 // the variable and what it expected.
+#include "common/ip_network.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -72,6 +74,9 @@ struct settings {
   // verifying).
   double auth_failures_per_second = 10;
   double auth_failure_burst = 50;
+  // Reverse proxies whose X-Forwarded-For names the client (addresses or CIDR networks);
+  // none by default: the client is the TCP peer.
+  std::vector<ip_network> trusted_proxies;
 };
 
 // `lookup` returns a variable's value, or nullopt when unset (tests pass a map).

@@ -192,7 +192,8 @@ int serve() {
         transport::tcp::endpoint(asio::ip::make_address(settings.listen_host),
                                  settings.listen_port),
         api, gateway, service.audio, files.get(),
-        transport::server_limits{.max_connections = settings.max_connections}, metrics);
+        transport::server_limits{.max_connections = settings.max_connections},
+        transport::client_address(settings.trusted_proxies), metrics);
   } catch (const std::exception& e) {
     log->critical("cannot listen on {}:{}: {}", settings.listen_host, settings.listen_port,
                   e.what());
@@ -214,6 +215,10 @@ int serve() {
         server->start();
         const auto endpoint = server->local_endpoint();
         log->info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
+        if (!settings.trusted_proxies.empty())
+          log->info(
+              "X-Forwarded-For names the client when the peer is a trusted proxy ({} entries)",
+              settings.trusted_proxies.size());
         // Tests and scripts read this line to learn the port when CONV_LISTEN asks for port 0.
         std::cout << "conversation-service listening on " << endpoint.address().to_string() << ":"
                   << endpoint.port() << std::endl;

@@ -45,7 +45,7 @@ asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
 
 http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint,
                          rest_api& api, ws_gateway& gateway, app::audio_recordings& audio,
-                         static_files* files, server_limits limits,
+                         static_files* files, server_limits limits, client_address clients,
                          observability::metrics_registry& metrics)
     : contexts_(std::move(contexts)),
       acceptor_(*contexts_.front()),
@@ -54,6 +54,7 @@ http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint 
       audio_(audio),
       files_(files),
       limits_(limits),
+      clients_(std::move(clients)),
       requests_total_(metrics.add_counter("conv_http_requests_total", "HTTP requests served")),
       refused_total_(metrics.add_counter("conv_http_connections_refused_total",
                                          "connections refused at the connection limit")),
@@ -113,8 +114,11 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
   connection_slot slot(open_);
 
   boost::system::error_code peer_ec;
-  const auto endpoint = socket.remote_endpoint(peer_ec);
-  const auto peer = peer_ec ? std::string() : endpoint.address().to_string();
+  const auto peer_address = socket.remote_endpoint(peer_ec).address();
+  const auto peer = peer_ec ? std::string() : peer_address.to_string();
+  // Only a trusted proxy's requests name their client; it may relay many clients' requests
+  // over one connection, so each request is read for its own.
+  const bool proxied = !peer_ec && clients_.trusts(peer_address);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -142,6 +146,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
       ~done_guard() { --busy; }
     } in_flight{busy_};
     auto& req = header.get();
+    const auto client = proxied ? clients_.of(peer_address, req) : peer;
     const auto target = req.target();
     const auto path = target.substr(0, target.find('?'));
 
@@ -153,14 +158,14 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
         co_return;
       }
       stream.expires_never();
-      co_await gateway_.serve(std::move(stream), header.release(), std::move(slot), peer);
+      co_await gateway_.serve(std::move(stream), header.release(), std::move(slot), client);
       co_return;
     }
 
     if (is_audio_path(path) &&
         (req.method() == http::verb::put || req.method() == http::verb::get)) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
-      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, peer);
+      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, client);
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
       if (!keep) break;
       continue;
@@ -194,7 +199,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     if (files_ && request.method() == http::verb::get && files_->serves(path))
       res = files_->respond(request);
     else
-      res = co_await api_.handle(request, peer);
+      res = co_await api_.handle(request, client);
     stream.expires_after(limits_.idle_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);
     request_seconds_.observe(std::chrono::steady_clock::now() - started);

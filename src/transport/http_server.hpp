@@ -1,6 +1,7 @@
 #pragma once
 // Accepts TCP connections and serves HTTP/1.1 on them: REST, the streamed audio
 // endpoints, the web client's static files, and the upgrade to the WebSocket gateway.
+#include "transport/client_address.hpp"
 #include "transport/http_types.hpp"
 #include "transport/rest_api.hpp"
 #include "transport/ws_gateway.hpp"
@@ -30,7 +31,8 @@ class http_server {
   // each is served on its context's one thread.
   http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint, rest_api& api,
               ws_gateway& gateway, app::audio_recordings& audio, static_files* files,
-              server_limits limits, observability::metrics_registry& metrics);
+              server_limits limits, client_address clients,
+              observability::metrics_registry& metrics);
   ~http_server();
 
   tcp::endpoint local_endpoint() const;
@@ -53,6 +55,7 @@ class http_server {
   app::audio_recordings& audio_;
   static_files* files_;
   server_limits limits_;
+  client_address clients_;
   std::atomic<std::size_t> open_{0};
   std::atomic<std::size_t> busy_{0};
   std::atomic<bool> stopping_{false};

@@ -40,12 +40,15 @@ def test_refusals_are_counted_in_the_metrics(make_service):
 FAILURES = {"CONV_AUTH_FAILURES_PER_S": "1", "CONV_AUTH_FAILURE_BURST": "3"}
 
 
-def get_from(service, source, path, token):
+def get_from(service, source, path, token, forwarded_for=None):
     """GET with a bearer token from a chosen loopback source address."""
     conn = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10,
                                       source_address=(source, 0))
+    headers = {"Authorization": f"Bearer {token}"}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
     try:
-        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        conn.request("GET", path, headers=headers)
         r = conn.getresponse()
         return r.status, dict(r.getheaders()), json.loads(r.read() or b"null")
     finally:
@@ -81,3 +84,38 @@ def test_valid_tokens_do_not_spend_the_budget(make_service):
     for _ in range(10):
         status, _, _ = get_from(service, "127.0.0.1", "/topics", service.token("alice"))
         assert status == 200
+
+
+def spend_budget(service, source, forwarded_for=None):
+    for _ in range(3):
+        status, _, _ = get_from(service, source, "/topics", "not.a.token", forwarded_for)
+        assert status == 401
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(make_service):
+    service = make_service({**FAILURES, "CONV_TRUSTED_PROXIES": "127.0.0.1"})
+    good = service.token("alice")
+    spend_budget(service, "127.0.0.1", "203.0.113.9")
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good, "203.0.113.9")
+    assert status == 429
+    # Another client behind the same proxy is unaffected, and so is the proxy's own address.
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good, "203.0.113.10")
+    assert status == 200
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good)
+    assert status == 200
+    # What the client wrote left of the proxy's entry names nobody.
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good, "198.51.100.1, 203.0.113.9")
+    assert status == 429
+    # The WebSocket handshake is judged by the same address.
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        WsClient(f"{service.ws_base}/ws?access_token={good}",
+                 headers=["X-Forwarded-For: 203.0.113.9"])
+    assert refused.value.status_code == 429
+
+
+def test_an_untrusted_peer_cannot_escape_its_budget_with_the_header(make_service):
+    service = make_service({**FAILURES, "CONV_TRUSTED_PROXIES": "127.0.0.1"})
+    good = service.token("alice")
+    spend_budget(service, "127.0.0.2", "203.0.113.9")
+    status, _, _ = get_from(service, "127.0.0.2", "/topics", good, "203.0.113.77")
+    assert status == 429

@@ -50,6 +50,18 @@ TEST(Config, ReadsTheBudgetOfFailedAuthentications) {
                config_error);
 }
 
+TEST(Config, ReadsTheTrustedProxies) {
+  EXPECT_TRUE(load_map({{"CONV_DEV_AUTH", "true"}}).trusted_proxies.empty());
+  auto s = load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}});
+  ASSERT_EQ(s.trusted_proxies.size(), 2u);
+  EXPECT_TRUE(s.trusted_proxies[0].contains(boost::asio::ip::make_address("10.2.3.4")));
+  EXPECT_TRUE(s.trusted_proxies[1].contains(boost::asio::ip::make_address("::1")));
+  auto message =
+      failure({{"CONV_DEV_AUTH", "true"}, {"CONV_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"}});
+  EXPECT_NE(message.find("CONV_TRUSTED_PROXIES"), std::string::npos) << message;
+  EXPECT_NE(message.find("proxy.local"), std::string::npos) << message;
+}
+
 TEST(Config, ABadValueNamesTheVariableAndWhatItExpected) {
   auto message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_MATCH_TIMEOUT_S", "soon"}});
   EXPECT_NE(message.find("CONV_MATCH_TIMEOUT_S"), std::string::npos) << message;
