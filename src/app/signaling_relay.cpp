@@ -5,6 +5,7 @@
 #include <simdjson.h>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <variant>
 #include <vector>
@@ -50,6 +51,18 @@ struct checked_message {
   bool has_from;  // the client wrote its own `from`, which the relay must replace
 };
 
+// The relay forwards the sender's own bytes, and the lookups below find a key's first
+// occurrence while a browser's JSON.parse keeps its last: with `type` twice, a message checked
+// as an ice-candidate would reach the partner as, say, a session-ended. So no key may repeat.
+bool repeats_a_key(simdjson::dom::object object) {
+  thread_local std::vector<std::string_view> keys;
+  keys.clear();
+  for (auto field : object)
+    keys.push_back(field.key);
+  std::sort(keys.begin(), keys.end());  // n log n: a 64 KiB message holds ~10,000 keys
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
 // Parses and checks `text`; a refusal for the sender when it fails. The views point into
 // the thread's parser, valid until its next parse.
 std::variant<checked_message, outbound_message> check(std::string_view text) {
@@ -67,6 +80,8 @@ std::variant<checked_message, outbound_message> check(std::string_view text) {
   simdjson::dom::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS)
     return refuse(errc::malformed_json, "a message is a JSON object");
+  if (repeats_a_key(object))
+    return refuse(errc::validation_failed, "a message may not repeat a key");
 
   std::string_view type;
   if (object["type"].get_string().get(type) != simdjson::SUCCESS)

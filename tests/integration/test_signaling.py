@@ -29,6 +29,19 @@ def test_messages_arrive_in_the_order_sent(service):
     assert got == list(range(200))
 
 
+def test_a_repeated_key_cannot_smuggle_another_message_to_the_partner(service):
+    # Checked as an ice-candidate by the first `type`, read by the partner's JSON.parse as a
+    # session-ended by the last.
+    wa, wb, s = pair(service)
+    wa.send('{"type":"ice-candidate","sessionId":"%s","candidate":"c",'
+            '"type":"session-ended","status":"completed"}' % s["id"])
+    assert wa.recv("error")["code"] == "VALIDATION_FAILED"
+    wa.send('{"type":"offer","sessionId":"%s","sdp":"v=0","sessionId":"other"}' % s["id"])
+    assert wa.recv("error")["code"] == "VALIDATION_FAILED"
+    wb.expect_nothing("session-ended")
+    wb.expect_nothing("offer")
+
+
 def test_signaling_into_someone_elses_session_is_refused(service):
     wa, wb, s = pair(service)
     eve = service.ws("eve")
@@ -63,6 +76,15 @@ def test_bad_messages_get_the_contracts_codes(service):
     assert w.recv("error")["code"] == "MALFORMED_JSON"
     w.send({"type": "heartbeat"})
     assert w.recv("heartbeat-ack")["type"] == "heartbeat-ack"
+
+
+def test_a_text_frame_that_is_not_utf8_closes_with_1007(service):
+    w = service.ws("alice")
+    w.ws.send(b'{"type":"heartbeat","x":"\xff"}', opcode=websocket.ABNF.OPCODE_TEXT)
+    assert w.wait_closed()[0] == 1007
+    w2 = service.ws("bob")  # nobody else is affected
+    w2.send({"type": "heartbeat"})
+    w2.recv("heartbeat-ack")
 
 
 def test_messages_over_64_kib_close_with_1009(service):
