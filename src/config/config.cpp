@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
 #include <charconv>
@@ -102,6 +103,10 @@ void parse_listen(settings& s, const std::string& value) {
   if (ec != std::errc{} || end != port.data() + port.size() || n > 65535)
     reader::fail("CONV_LISTEN", "host:port with a port from 0 to 65535", value);
   s.listen_port = std::uint16_t(n);
+  boost::system::error_code not_an_address;
+  boost::asio::ip::make_address(s.listen_host, not_an_address);
+  if (not_an_address)
+    reader::fail("CONV_LISTEN", "an IP address and port, e.g. 0.0.0.0:8080 or [::]:8080", value);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "adapters/embedded/sqlite_database.hpp"
 #include "adapters/embedded/sqlite_topic_store.hpp"
 #include "app/conversation_service.hpp"
+#include "auth/dev_tokens.hpp"
 #include "auth/jwt_verifier.hpp"
 #include "common/blocking_pool.hpp"
 #include "config/config.hpp"
@@ -49,17 +50,15 @@ int mint_token(const std::string& user, bool admin, int hours) {
     std::cerr << "--user: expected letters, digits and -_.@:| (at most 128)\n";
     return 2;
   }
-  const auto secret = settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir));
+  const auth::dev_token_minter minter(
+      settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir)),
+      settings.jwt_issuer, settings.jwt_audience);
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  boost::json::array roles;
+  std::vector<std::string> roles;
   if (admin) roles.emplace_back("admin");
-  boost::json::object claims{
-      {"sub", user}, {"roles", roles}, {"iat", now}, {"exp", now + hours * 3600}};
-  if (settings.jwt_issuer) claims["iss"] = *settings.jwt_issuer;
-  if (settings.jwt_audience) claims["aud"] = *settings.jwt_audience;
-  std::cout << auth::mint_hs256(secret, claims) << "\n";
+  std::cout << minter.mint(user, roles, now, std::chrono::hours(hours)) << "\n";
   return 0;
 }
 
@@ -90,8 +89,10 @@ int serve() {
   std::filesystem::create_directories(settings.data_dir);
 
   std::optional<std::string> dev_secret;
+  std::optional<auth::dev_token_minter> dev_tokens;
   if (settings.dev_auth) {
     dev_secret = settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir));
+    dev_tokens.emplace(*dev_secret, settings.jwt_issuer, settings.jwt_audience);
     log->warn(
         "*** CONV_DEV_AUTH is on: anyone can mint a token with POST /dev/token. "
         "Never run this in production. ***");
@@ -153,7 +154,7 @@ int serve() {
                           {.requests_per_second = settings.http_requests_per_second,
                            .burst = settings.http_burst,
                            .dev_auth = settings.dev_auth,
-                           .dev_secret = dev_secret,
+                           .dev_tokens = dev_tokens,
                            .stores = std::move(health)});
   transport::ws_gateway gateway(service, authenticator,
                                 {.allowed_origins = settings.allowed_origins,

@@ -164,7 +164,7 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
     co_return res;
   }
   if (seg.size() == 2 && seg[0] == "dev" && seg[1] == "token" && settings_.dev_auth &&
-      settings_.dev_secret) {
+      settings_.dev_tokens) {
     if (method != http::verb::post) co_return fail(method_not_allowed());
     auto body = parse_body(req);
     if (!body) co_return fail(body.error());
@@ -175,16 +175,14 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       in.problem("userId", "must be letters, digits and -_.@:|");
     auto roles = in.text_list("roles", 8, 32, false);
     if (!in.ok()) co_return fail(in.failure());
-    json::array role_list;
-    if (roles)
-      for (auto& r : *roles)
-        role_list.emplace_back(r);
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          service_.ctx.clock.now().time_since_epoch())
                          .count();
-    json::object claims{{"sub", *user}, {"roles", role_list}, {"iat", now}, {"exp", now + 86400}};
-    co_return respond(http::status::ok, {{"token", auth::mint_hs256(*settings_.dev_secret, claims)},
-                                         {"expiresIn", 86400}});
+    constexpr std::chrono::seconds lifetime{86400};
+    auto token = settings_.dev_tokens->mint(*user, roles.value_or(std::vector<std::string>{}), now,
+                                            lifetime);
+    co_return respond(http::status::ok,
+                      {{"token", std::move(token)}, {"expiresIn", lifetime.count()}});
   }
 
   auto who = co_await authenticate(req, peer);

@@ -3,6 +3,7 @@
 // result to a response. Streaming endpoints (audio) live in audio_endpoints; the
 // WebSocket upgrade in ws_session.
 #include "app/conversation_service.hpp"
+#include "auth/dev_tokens.hpp"
 #include "common/keyed_rate_limiter.hpp"
 #include "observability/metrics.hpp"
 #include "transport/authenticator.hpp"
@@ -27,7 +28,7 @@ struct rest_settings {
   double requests_per_second = 20;  // per user, with a burst allowance
   double burst = 40;
   bool dev_auth = false;
-  std::optional<std::string> dev_secret;  // signs /dev/token tokens when dev_auth is on
+  std::optional<auth::dev_token_minter> dev_tokens;  // POST /dev/token, when dev_auth is on
   std::vector<store_health> stores;
 };
 

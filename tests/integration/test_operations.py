@@ -68,3 +68,18 @@ def test_mint_token_command_signs_tokens_the_server_accepts(service):
     token = p.stdout.decode().strip()
     r = requests.get(service.base + "/matchmaking/status", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert r.status_code == 404 and r.json()["error"]["code"] == "NOT_FOUND"  # authenticated, no request yet
+
+
+def test_dev_tokens_carry_the_configured_issuer_and_audience(make_service):
+    s = make_service({"CONV_JWT_ISSUER": "https://id.example", "CONV_JWT_AUDIENCE": "conversation"})
+    r = requests.post(s.base + "/dev/token", json={"userId": "alice"}, timeout=10)
+    assert r.status_code == 200, r.text
+    token = r.json()["token"]
+    r = requests.get(s.base + "/topics", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    p = subprocess.run([str(BINARY), "mint-token", "--user", "zoe"], env=s.env, capture_output=True,
+                       timeout=20, cwd=s.data_dir.parent)
+    assert p.returncode == 0, p.stderr
+    r = requests.get(s.base + "/topics", headers={"Authorization": f"Bearer {p.stdout.decode().strip()}"},
+                     timeout=10)
+    assert r.status_code == 200, r.text

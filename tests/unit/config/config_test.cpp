@@ -50,6 +50,15 @@ TEST(Config, ReadsTheBudgetOfFailedAuthentications) {
                config_error);
 }
 
+TEST(Config, ListensOnAnAddressNotAName) {
+  auto s = load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_LISTEN", "[::1]:9000"}});
+  EXPECT_EQ(s.listen_host, "::1");
+  EXPECT_EQ(s.listen_port, 9000);
+  auto message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_LISTEN", "localhost:8080"}});
+  EXPECT_NE(message.find("CONV_LISTEN"), std::string::npos) << message;
+  EXPECT_NE(message.find("IP address"), std::string::npos) << message;
+}
+
 TEST(Config, ReadsTheTrustedProxies) {
   EXPECT_TRUE(load_map({{"CONV_DEV_AUTH", "true"}}).trusted_proxies.empty());
   auto s = load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}});
