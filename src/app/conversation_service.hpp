@@ -16,8 +16,9 @@ class conversation_service {
                        boost::asio::any_io_executor executor, std::uint64_t audio_max_bytes);
 
   // Seeds topics, resumes live sessions and pending requests with their timers, starts
-  // firing timers and relaying events.
-  ports::task<void> start();
+  // firing timers and relaying events. `previous_run_alive`: until when the previous run of
+  // this instance was known to be running, when known.
+  ports::task<void> start(std::optional<timestamp> previous_run_alive = std::nullopt);
   // Stops timers; the outbox relay publishes what it can and returns.
   boost::asio::awaitable<void> stop();
 

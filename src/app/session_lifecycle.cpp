@@ -251,6 +251,9 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
     case timer_kind::heartbeat_timeout:
       trigger = session_trigger::heartbeat_timeout;
       at = due - ctx_.times.heartbeat_timeout;  // the call ended with the last heartbeat
+      // Nothing heard since the restart, whose timers counted from the restart: the last
+      // heartbeat came before the previous run stopped. Downtime is not call time.
+      if (resumed_ && at <= resumed_->at) at = std::min(at, resumed_->previous_run_alive);
       break;
     default:
       co_return;
@@ -272,6 +275,10 @@ ports::task<void> session_lifecycle::remove_user(std::string user) {
   co_return result<void>{};
 }
 
+void session_lifecycle::resuming(timestamp now, timestamp previous_run_alive) {
+  resumed_ = resume_point{now, previous_run_alive};
+}
+
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
   ctx_.sessions.update(s);
   if (s.status == session_status::waiting) {
@@ -283,11 +290,11 @@ boost::asio::awaitable<void> session_lifecycle::track(const conversation_session
     log_failure("schedule max duration",
                 co_await ctx_.scheduler.schedule({timer_kind::max_duration, s.id},
                                                  *s.started_at + ctx_.times.max_duration));
+    const auto restarted = resumed_ ? resumed_->at : ctx_.clock.now();
     for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
-      log_failure(
-          "schedule heartbeat timeout",
-          co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},
-                                           ctx_.clock.now() + ctx_.times.heartbeat_timeout));
+      log_failure("schedule heartbeat timeout",
+                  co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},
+                                                   restarted + ctx_.times.heartbeat_timeout));
   }
 }
 

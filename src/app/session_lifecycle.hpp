@@ -34,6 +34,10 @@ class session_lifecycle {
 
   // A session the matchmaker just stored, or a live one found at start.
   boost::asio::awaitable<void> track(const domain::conversation_session& s, bool resumed);
+  // Before resuming live sessions at start: `previous_run_alive` is until when the previous
+  // run was known to be running. A resumed call that nobody is heard from again ended by
+  // then, however long the service was down.
+  void resuming(timestamp now, timestamp previous_run_alive);
 
   // The participants' live session as the cache or the store knows it.
   ports::task<live_session_ptr> live_session(const std::string& session_id);
@@ -49,6 +53,11 @@ class session_lifecycle {
   boost::asio::awaitable<void> cancel_session_timers(const domain::conversation_session& s);
 
   context& ctx_;
+  struct resume_point {
+    timestamp at;
+    timestamp previous_run_alive;
+  };
+  std::optional<resume_point> resumed_;  // set once, before any timer runs
 };
 
 }  // namespace conv::app

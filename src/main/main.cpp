@@ -1,6 +1,7 @@
 // Composition root: reads the configuration, picks the adapters, wires the use cases to
 // the transport, runs, and shuts down in order. The only file that knows which adapters
 // exist.
+#include "adapters/embedded/alive_mark.hpp"
 #include "adapters/embedded/asio_scheduler.hpp"
 #include "adapters/embedded/clock_and_ids.hpp"
 #include "adapters/embedded/disk_audio_store.hpp"
@@ -105,6 +106,7 @@ int serve() {
 
   // Embedded adapters: everything on this machine, nothing to install.
   adapters::embedded::system_clock clock;
+  adapters::embedded::alive_mark alive(settings.data_dir / "alive", clock);
   adapters::embedded::uuid_generator ids;
   auto database = adapters::embedded::sqlite_database::open(settings.data_dir / "conversation.db");
   adapters::embedded::sqlite_topic_store topic_store(*database);
@@ -206,13 +208,14 @@ int serve() {
       io,
       [&]() -> asio::awaitable<void> {
         co_await authenticator.start();
-        auto started = co_await service.start();
+        auto started = co_await service.start(alive.previous());
         if (!started) {
           log->critical("cannot start: {}", started.error().message);
           exit_code = 1;
           threads.stop();
           co_return;
         }
+        alive.start();
         server->start();
         const auto endpoint = server->local_endpoint();
         log->info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());

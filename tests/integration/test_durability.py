@@ -1,4 +1,5 @@
 """A restart with the same data directory keeps everything and resumes what was in flight."""
+import datetime
 import signal
 
 from conftest import *  # noqa: F401,F403
@@ -38,6 +39,26 @@ def test_a_live_session_survives_a_restart_and_its_timers_resume(make_service):
     # Nobody beats: the resumed heartbeat timers end the call instead of leaving it hanging.
     e = wa.recv("session-ended", timeout=15)
     assert e["endReason"] == "dropped"
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL])
+def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_service, stop_signal):
+    # Long enough down that counting it would make a two-second call look completed.
+    svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_MIN_COMPLETED_S": "4"})
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    svc.stop(stop_signal)
+    stopped = time.time()
+    time.sleep(5)
+    svc.start(svc.port)
+    deadline = time.monotonic() + 15
+    while (ended := svc.get(f"/sessions/{s['id']}", "marie").json())["status"] == "active":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert ended["status"] == "cancelled" and ended["endReason"] == "dropped"
+    assert ended["actualDurationSeconds"] <= 2
+    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    assert ended_at <= stopped + 0.5  # within the marking interval of the stop, not at the restart
 
 
 def test_a_request_that_expired_while_the_service_was_down_expires_at_start(make_service):
