@@ -149,8 +149,13 @@ int serve() {
       {.per_second = settings.auth_failures_per_second, .burst = settings.auth_failure_burst});
 
   std::vector<transport::store_health> health{
-      {"store", [&store]() -> asio::awaitable<bool> {
+      {"store",
+       [&store]() -> asio::awaitable<bool> {
          co_return bool(co_await store.find_session("readiness-probe"));
+       }},
+      {"events", [&events]() -> asio::awaitable<bool> { co_return bool(co_await events.probe()); }},
+      {"audio", [&audio_store]() -> asio::awaitable<bool> {
+         co_return bool(co_await audio_store.probe());
        }}};
   transport::rest_api api(service, authenticator, metrics,
                           {.requests_per_second = settings.http_requests_per_second,

@@ -36,6 +36,8 @@ class audio_store {
   virtual task<std::unique_ptr<audio_upload>> begin_upload(std::string session_id,
                                                            std::string content_type) = 0;
   virtual task<std::unique_ptr<audio_download>> open(std::string session_id) = 0;  // not_found
+  // Succeeds when recordings can be stored now (for /readyz).
+  virtual task<void> probe() = 0;
 };
 
 }  // namespace conv::ports

@@ -13,6 +13,8 @@ class event_sink {
  public:
   virtual ~event_sink() = default;
   virtual task<void> publish(std::vector<domain::event> events) = 0;
+  // Succeeds when events can be published now (for /readyz).
+  virtual task<void> probe() = 0;
 };
 
 }  // namespace conv::ports

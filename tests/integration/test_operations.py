@@ -1,5 +1,7 @@
 """Health, readiness, metrics, ICE servers, configuration errors."""
+import shutil
 import subprocess
+import time
 
 import requests
 
@@ -10,7 +12,42 @@ def test_health_and_readiness(service):
     assert service.get("/healthz").json() == {"status": "ok"}
     r = service.get("/readyz")
     assert r.status_code == 200
-    assert r.json()["stores"] == {"store": "up"}
+    assert r.json()["stores"] == {"store": "up", "events": "up", "audio": "up"}
+
+
+def wait_ready(service, ready, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        r = service.get("/readyz")
+        if (r.status_code == 200) == ready:
+            return r.json()
+        assert time.monotonic() < deadline, r.text
+        time.sleep(0.1)
+
+
+def test_audio_storage_that_cannot_be_written_is_not_ready_and_recovers(service):
+    audio = service.data_dir / "audio"
+    shutil.rmtree(audio)
+    audio.write_text("in the way")  # the service cannot make its directory while this is here
+    body = wait_ready(service, False)
+    assert body["status"] == "unavailable" and body["stores"]["audio"] == "down"
+    assert body["stores"]["store"] == "up"
+    audio.unlink()
+    assert wait_ready(service, True)["stores"]["audio"] == "up"  # made again, no restart
+
+
+def test_an_event_log_that_cannot_be_written_loses_nothing(service):
+    log = service.data_dir / "events.jsonl"
+    log.unlink()
+    log.mkdir()  # the sink cannot start a new file while this is in the way
+    service.ws("waiter")
+    service.join("waiter")
+    body = wait_ready(service, False)
+    assert body["stores"]["events"] == "down"
+    log.rmdir()
+    wait_ready(service, True, timeout=15)  # the relay retries within 5 s
+    # The outbox kept the events and the relay delivers them into a new log.
+    assert service.wait_for_event("matchmaking.requested", userId="waiter")
 
 
 def test_metrics_are_prometheus_text(service):

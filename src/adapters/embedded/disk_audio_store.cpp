@@ -136,10 +136,27 @@ ports::task<std::unique_ptr<ports::audio_upload>> disk_audio_store::begin_upload
       return make_error(errc::audio_already_uploaded, "this session already has a recording");
     // A part per upload: concurrent uploads never write into one file.
     auto part = directory_ / (session_id + "." + std::to_string(counter++) + ".part");
-    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0 && errno == ENOENT && std::filesystem::create_directories(directory_, ec))
+      fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);  // was removed
     if (fd < 0) return disk_error("create");
     return std::unique_ptr<ports::audio_upload>(std::make_unique<disk_upload>(
         fd, std::move(part), std::move(final_path), session_id, content_type, pool_));
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
+ports::task<void> disk_audio_store::probe() {
+  auto job = [this]() -> result<void> {
+    std::error_code ec;
+    std::filesystem::create_directories(directory_, ec);
+    if (ec) return make_error(errc::service_unavailable, "audio storage: " + ec.message());
+    const auto file = directory_ / ".probe";
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) return disk_error("probe");
+    ::close(fd);
+    ::unlink(file.c_str());
+    return {};
   };
   co_return co_await pool_.run(std::move(job));
 }

@@ -1,8 +1,11 @@
 #include "adapters/embedded/jsonl_event_sink.hpp"
 
+#include "observability/logging.hpp"
+
 #include <boost/json.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +13,14 @@
 #include <stdexcept>
 
 namespace conv::adapters::embedded {
+namespace {
+
+const auto& log() {
+  static const auto logger = observability::module_logger("event-log");
+  return logger;
+}
+
+}  // namespace
 
 jsonl_event_sink::jsonl_event_sink(std::filesystem::path file, blocking_pool& pool)
     : file_(std::move(file)), pool_(pool) {
@@ -22,21 +33,54 @@ jsonl_event_sink::~jsonl_event_sink() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+// Appending to a file someone removed would lose every event from then on: a new one is
+// started instead (what was appended before is wherever the removed file went).
+result<void> jsonl_event_sink::reopen_if_removed() {
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) return {};
+  const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
+  ::close(fd_);
+  fd_ = fd;
+  log()->warn("{} was removed: appending to a new one", file_.string());
+  return {};
+}
+
 result<void> jsonl_event_sink::append(const std::string& lines) {
   std::lock_guard lock(mutex_);
-  std::size_t done = 0;
-  while (done < lines.size()) {
-    const auto n = ::write(fd_, lines.data() + done, lines.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
+  auto written = [&]() -> result<void> {
+    if (auto reopened = reopen_if_removed(); !reopened) return reopened;
+    std::size_t done = 0;
+    while (done < lines.size()) {
+      const auto n = ::write(fd_, lines.data() + done, lines.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return make_error(errc::service_unavailable,
+                          std::string("event log: ") + std::strerror(errno));
+      }
+      done += std::size_t(n);
+    }
+    if (::fdatasync(fd_) != 0)
       return make_error(errc::service_unavailable,
                         std::string("event log: ") + std::strerror(errno));
-    }
-    done += std::size_t(n);
-  }
-  if (::fdatasync(fd_) != 0)
-    return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
-  return {};
+    return {};
+  }();
+  if (written)
+    last_failure_.reset();
+  else
+    last_failure_ = written.error();
+  return written;
+}
+
+ports::task<void> jsonl_event_sink::probe() {
+  auto job = [this]() -> result<void> {
+    std::lock_guard lock(mutex_);
+    if (auto reopened = reopen_if_removed(); !reopened) return reopened;
+    if (last_failure_) return *last_failure_;
+    return {};
+  };
+  co_return co_await pool_.run(std::move(job));
 }
 
 ports::task<void> jsonl_event_sink::publish(std::vector<domain::event> events) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
 
 namespace conv::adapters::embedded {
 
@@ -15,14 +16,18 @@ class jsonl_event_sink : public ports::event_sink {
   ~jsonl_event_sink() override;
 
   ports::task<void> publish(std::vector<domain::event> events) override;
+  // The file is there (a new one is started if it was removed) and the last append worked.
+  ports::task<void> probe() override;
 
  private:
   result<void> append(const std::string& lines);
+  result<void> reopen_if_removed();
 
   std::filesystem::path file_;
   blocking_pool& pool_;
   std::mutex mutex_;
   int fd_ = -1;
+  std::optional<error> last_failure_;  // of the last append; under mutex_
 };
 
 }  // namespace conv::adapters::embedded
