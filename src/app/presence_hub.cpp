@@ -9,22 +9,31 @@ presence_hub::shard& presence_hub::shard_of(std::string_view user) const {
   return shards_[std::hash<std::string_view>{}(user) % shard_count];
 }
 
-bool presence_hub::attach(const std::string& user, std::shared_ptr<connection_sink> sink,
-                          timestamp now) {
+presence_hub::attached presence_hub::attach(const std::string& user,
+                                            std::shared_ptr<connection_sink> sink, timestamp now,
+                                            std::uint64_t order) {
   std::shared_ptr<connection_sink> replaced;
+  bool stale = false;
   auto& s = shard_of(user);
   {
     // Held messages are pushed under the lock so that nothing sent meanwhile overtakes them.
     std::lock_guard lock(s.mutex);
     auto& entry = s.users[user];
-    replaced = std::exchange(entry.sink, sink);
-    if (entry.held)
-      for (auto& h : entry.held->messages)
-        if (now - h.at <= limits_.max_age) sink->push(std::move(h.message));
-    entry.held.reset();
+    stale = entry.sink && entry.order > order;
+    if (stale) {
+      replaced = std::move(sink);  // the newer connection stays
+    } else {
+      replaced = std::exchange(entry.sink, sink);
+      entry.order = order;
+      if (entry.held)
+        for (auto& h : entry.held->messages)
+          if (now - h.at <= limits_.max_age) sink->push(std::move(h.message));
+      entry.held.reset();
+    }
   }
-  if (replaced) replaced->close(4000, "replaced by a newer connection");
-  return !replaced;
+  if (!replaced) return attached::first;
+  replaced->close(4000, "replaced by a newer connection");
+  return stale ? attached::stale : attached::replacing;
 }
 
 bool presence_hub::detach(const std::string& user, const connection_sink* sink) {

@@ -45,9 +45,13 @@ class presence_hub {
  public:
   explicit presence_hub(held_limits limits) : limits_(limits) {}
 
+  enum class attached { first, replacing, stale };
   // Makes `sink` the user's connection, closing any previous one with 4000, then delivers
-  // what was held for the user. Returns true when the user had no connection before.
-  bool attach(const std::string& user, std::shared_ptr<connection_sink> sink, timestamp now);
+  // what was held for the user. `order` says which connection is the newer one: the order
+  // their handshakes arrived in, which is not always the order they get here (two I/O
+  // threads). A connection older than the one attached is `stale`: closed with 4000 at once.
+  attached attach(const std::string& user, std::shared_ptr<connection_sink> sink, timestamp now,
+                  std::uint64_t order);
   // Forgets `sink` if it is still the user's connection; true when it was.
   bool detach(const std::string& user, const connection_sink* sink);
   // Delivers to the user's connection, or holds the message.
@@ -74,6 +78,7 @@ class presence_hub {
   };
   struct user_entry {
     std::shared_ptr<connection_sink> sink;
+    std::uint64_t order = 0;  // of `sink`
     std::unique_ptr<held_queue> held;
   };
   struct shard {

@@ -68,11 +68,13 @@ ws_socket on_own_executor(tcp::socket socket) {
 class ws_connection : public app::connection_sink,
                       public std::enable_shared_from_this<ws_connection> {
  public:
-  ws_connection(ws_gateway& gateway, ws_socket socket, std::string user, connection_slot slot)
+  ws_connection(ws_gateway& gateway, ws_socket socket, std::string user, connection_slot slot,
+                std::uint64_t order)
       : gateway_(gateway),
         ws_(std::move(socket)),
         user_(std::move(user)),
         slot_(std::move(slot)),
+        order_(order),
         bucket_(gateway.settings().burst, std::chrono::steady_clock::now()) {}
   ~ws_connection() override { gateway_.forget(this); }
 
@@ -197,6 +199,7 @@ class ws_connection : public app::connection_sink,
   websocket::stream<ws_socket> ws_;
   std::string user_;
   connection_slot slot_;
+  std::uint64_t order_;  // when its handshake arrived, among all connections (presence_hub)
   token_bucket bucket_;
   std::uint32_t refusals_ = 0;
   std::vector<char> buffer_;  // the message being read
@@ -249,7 +252,11 @@ void ws_connection::on_accepted() {
     return;
   }
   auto& service = gateway_.service();
-  service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now());
+  if (service.ctx.hub.attach(user_, shared_from_this(), service.ctx.clock.now(), order_) ==
+      app::presence_hub::attached::stale) {
+    read_next();  // a newer connection of the user got here first: this one is closing
+    return;
+  }
   if (out_ && !writing_) write_next();
   // Reading starts once the service has seen the connection (held messages, peer-status).
   asio::co_spawn(ws_.get_executor(), service.on_connected(user_),
@@ -387,8 +394,11 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     co_await refuse(claims.error());
     co_return;
   }
+  // Numbered before the handshake is answered: a client opens its next connection only
+  // after that answer, so the numbers follow the order the user opened them in.
+  const auto order = handshakes_.fetch_add(1, std::memory_order_relaxed) + 1;
   auto connection = std::make_shared<ws_connection>(*this, on_own_executor(stream.release_socket()),
-                                                    claims->subject, std::move(slot));
+                                                    claims->subject, std::move(slot), order);
   remember(connection.get());
   connection->start(std::move(req));  // it lives on in its handlers; this frame goes
 }

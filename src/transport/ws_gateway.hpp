@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +78,7 @@ class ws_gateway {
   // Open connections, linked through the connections themselves (no node per connection).
   ws_connection* first_ = nullptr;
   std::size_t count_ = 0;
+  std::atomic<std::uint64_t> handshakes_{0};  // numbers connections in the order they came
   void sweep_after_interval();
   // On the service's context, which one thread runs (main/io_threads.hpp).
   asio::steady_timer sweep_timer_;

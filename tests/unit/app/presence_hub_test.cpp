@@ -23,7 +23,7 @@ const timestamp t0{std::chrono::seconds(1'800'000'000)};
 TEST(PresenceHub, DeliversToTheConnectedUser) {
   presence_hub hub({});
   auto sink = std::make_shared<recording_sink>();
-  EXPECT_TRUE(hub.attach("alice", sink, t0));
+  EXPECT_EQ(hub.attach("alice", sink, t0, 1), presence_hub::attached::first);
   hub.send("alice", make_message("hello"), t0);
   EXPECT_EQ(sink->received, std::vector<std::string>{"hello"});
   EXPECT_TRUE(hub.is_online("alice"));
@@ -33,8 +33,8 @@ TEST(PresenceHub, ASecondConnectionReplacesTheFirstWithCode4000) {
   presence_hub hub({});
   auto first = std::make_shared<recording_sink>();
   auto second = std::make_shared<recording_sink>();
-  hub.attach("alice", first, t0);
-  EXPECT_FALSE(hub.attach("alice", second, t0));
+  hub.attach("alice", first, t0, 1);
+  EXPECT_EQ(hub.attach("alice", second, t0, 2), presence_hub::attached::replacing);
   EXPECT_EQ(first->closed_with, 4000);
   hub.send("alice", make_message("m"), t0);
   EXPECT_TRUE(first->received.empty());
@@ -44,12 +44,28 @@ TEST(PresenceHub, ASecondConnectionReplacesTheFirstWithCode4000) {
   EXPECT_TRUE(hub.is_online("alice"));
 }
 
+TEST(PresenceHub, AnOlderConnectionArrivingLateIsTheOneClosed) {
+  // Two handshakes in a row on two I/O threads: the newer one may be attached first.
+  presence_hub hub({});
+  auto older = std::make_shared<recording_sink>();
+  auto newer = std::make_shared<recording_sink>();
+  hub.attach("alice", newer, t0, 2);
+  EXPECT_EQ(hub.attach("alice", older, t0, 1), presence_hub::attached::stale);
+  EXPECT_EQ(older->closed_with, 4000);
+  EXPECT_FALSE(newer->closed_with);
+  hub.send("alice", make_message("m"), t0);
+  EXPECT_EQ(newer->received.size(), 1u);
+  EXPECT_TRUE(older->received.empty());
+  EXPECT_FALSE(hub.detach("alice", older.get()));
+  EXPECT_TRUE(hub.is_online("alice"));
+}
+
 TEST(PresenceHub, HoldsMessagesForAnOfflineUserAndDeliversThemInOrder) {
   presence_hub hub({});
   for (int i = 0; i < 5; ++i)
     hub.send("bob", make_message(std::to_string(i)), t0);
   auto sink = std::make_shared<recording_sink>();
-  hub.attach("bob", sink, t0 + std::chrono::seconds(1));
+  hub.attach("bob", sink, t0 + std::chrono::seconds(1), 1);
   EXPECT_EQ(sink->received, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
 }
 
@@ -61,7 +77,7 @@ TEST(PresenceHub, HeldMessagesAreBoundedInCountBytesAndAge) {
     hub.send("bob", make_message("n"), t0 + std::chrono::seconds(2));
   hub.send("bob", make_message(std::string(20, 'x')), t0 + std::chrono::seconds(2));
   auto sink = std::make_shared<recording_sink>();
-  hub.attach("bob", sink, t0 + std::chrono::seconds(2));
+  hub.attach("bob", sink, t0 + std::chrono::seconds(2), 1);
   // "old" expired and was dropped to make room; then 3 fit; the oversized one never did.
   EXPECT_EQ(sink->received, (std::vector<std::string>{"n", "n", "n"}));
   EXPECT_GE(hub.held_dropped_total(), 3u);
@@ -70,7 +86,7 @@ TEST(PresenceHub, HeldMessagesAreBoundedInCountBytesAndAge) {
 TEST(PresenceHub, DetachTakesTheUserOffline) {
   presence_hub hub({});
   auto sink = std::make_shared<recording_sink>();
-  hub.attach("carol", sink, t0);
+  hub.attach("carol", sink, t0, 1);
   EXPECT_TRUE(hub.detach("carol", sink.get()));
   EXPECT_FALSE(hub.is_online("carol"));
   EXPECT_EQ(hub.online_count(), 0u);
