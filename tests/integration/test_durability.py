@@ -61,6 +61,27 @@ def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_
     assert ended_at <= stopped + 0.5  # within the marking interval of the stop, not at the restart
 
 
+def test_a_waiting_session_survives_a_restart_and_can_start(service):
+    wa, wb, s = pair(service)
+    service.restart()
+    wa, wb = service.ws("marie"), service.ws("jean")
+    connect(service, wa, wb, s)
+    assert service.get(f"/sessions/{s['id']}", "jean").json()["status"] == "active"
+
+
+def test_a_waiting_session_whose_connect_timeout_passed_while_down_is_cancelled_at_start(make_service):
+    svc = make_service({"CONV_WAITING_TIMEOUT_S": "2"})
+    wa, wb, s = pair(svc)
+    svc.stop()
+    time.sleep(2.5)
+    svc.start(svc.port)
+    deadline = time.monotonic() + 10
+    while (got := svc.get(f"/sessions/{s['id']}", "marie").json())["status"] == "waiting":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert got["status"] == "cancelled" and got["endReason"] == "connect_timeout"
+
+
 def test_a_request_that_expired_while_the_service_was_down_expires_at_start(make_service):
     svc = make_service({"CONV_MATCH_TIMEOUT_S": "2", "CONV_PRESENCE_GRACE_S": "600"})
     svc.join("sleeper")

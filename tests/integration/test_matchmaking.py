@@ -1,4 +1,6 @@
 """Matchmaking as the seed's algorithm and the contract describe it."""
+import re
+
 from conftest import *  # noqa: F401,F403
 
 
@@ -33,6 +35,23 @@ def test_first_joiner_waits_and_second_is_matched(service):
     assert status["status"] == "matched" and status["matchedWithUserId"] == "jean"
     for t in ("matchmaking.requested", "matchmaking.matched", "session.created"):
         service.wait_for_event(t)
+
+
+def test_every_event_has_the_contracts_envelope(service):
+    service.ws("marie"), service.ws("jean")
+    service.join("marie")
+    session = service.join("jean").json()["session"]
+    service.wait_for_event("session.created", sessionId=session["id"])
+    events = service.events()
+    rfc3339_ms = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+    for e in events:
+        assert set(e) == {"eventId", "type", "occurredAt", "version", "data"}, e
+        assert e["version"] == 1 and isinstance(e["data"], dict) and e["eventId"]
+        assert rfc3339_ms.match(e["occurredAt"]), e["occurredAt"]
+    assert len({e["eventId"] for e in events}) == len(events)
+    types = [e["type"] for e in events]
+    assert types.count("matchmaking.requested") == 2 and types.count("matchmaking.matched") == 2
+    assert types.index("session.created") > types.index("matchmaking.requested")
 
 
 def test_a_user_already_waiting_gets_already_in_queue(service):

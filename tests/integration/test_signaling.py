@@ -155,6 +155,12 @@ def test_websocket_needs_a_valid_token(service):
     assert e.value.status_code == 401
 
 
+def test_a_native_client_may_send_its_token_in_the_authorization_header(service):
+    w = WsClient(f"{service.ws_base}/ws", headers=[f"Authorization: Bearer {service.token('alice')}"])
+    w.send({"type": "heartbeat"})
+    assert w.recv("heartbeat-ack")["type"] == "heartbeat-ack"
+
+
 def test_a_foreign_origin_is_refused(make_service):
     import pytest
     s = make_service({"CONV_ALLOWED_ORIGINS": ""})  # default: only our own origin
