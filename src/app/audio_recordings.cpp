@@ -31,14 +31,50 @@ ports::task<std::unique_ptr<ports::audio_upload>> audio_recordings::begin(
                          "a recording is accepted while the session is active or completed");
   if (session->audio_recording_url)
     co_return make_error(errc::audio_already_uploaded, "this session already has a recording");
+  auto upload = co_await store_.begin_upload(session_id, content_type);
+  if (upload || upload.error().code != errc::audio_already_uploaded || committing(session_id))
+    co_return upload;
+  // Stored but never recorded on the session, and nobody is committing it: left over.
+  if (auto discarded = co_await store_.discard(session_id); !discarded) co_return discarded.error();
   co_return co_await store_.begin_upload(std::move(session_id), std::move(content_type));
+}
+
+bool audio_recordings::committing(const std::string& session_id) {
+  std::lock_guard lock(mutex_);
+  return committing_.contains(session_id);
 }
 
 ports::task<domain::conversation_session> audio_recordings::finish(
     std::string session_id, std::unique_ptr<ports::audio_upload> upload, std::string content_type,
     std::uint64_t size) {
+  {
+    std::lock_guard lock(mutex_);
+    committing_.insert(session_id);
+  }
+  struct done_committing {
+    audio_recordings& self;
+    const std::string& id;
+    ~done_committing() {
+      std::lock_guard lock(self.mutex_);
+      self.committing_.erase(self.committing_.find(id));
+    }
+  } done{*this, session_id};
   auto url = co_await upload->commit();
   if (!url) co_return url.error();
+  auto recorded = co_await record(session_id, *url, content_type, size);
+  if (!recorded && recorded.error().code != errc::audio_already_uploaded) {
+    // The store of sessions is down or busy: the recording is taken back, so the client's
+    // retry can store it again rather than meet a recording no session refers to.
+    if (auto discarded = co_await store_.discard(session_id); !discarded)
+      co_return discarded.error();
+  }
+  co_return recorded;
+}
+
+ports::task<domain::conversation_session> audio_recordings::record(std::string session_id,
+                                                                   std::string url,
+                                                                   std::string content_type,
+                                                                   std::uint64_t size) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     auto found = co_await ctx_.store.find_session(session_id);
     if (!found) co_return found.error();
@@ -46,10 +82,10 @@ ports::task<domain::conversation_session> audio_recordings::finish(
     auto s = std::move(**found);
     if (s.audio_recording_url)
       co_return make_error(errc::audio_already_uploaded, "this session already has a recording");
-    s.audio_recording_url = *url;
+    s.audio_recording_url = url;
     ++s.version;
     auto data = domain::session_event_data(s, "session.audio-uploaded");
-    data["audioRecordingUrl"] = *url;
+    data["audioRecordingUrl"] = url;
     data["contentType"] = content_type;
     data["sizeBytes"] = size;
     ports::change_set changes;

@@ -5,8 +5,10 @@
 #include "ports/audio_store.hpp"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 namespace conv::app {
 
@@ -30,12 +32,21 @@ class audio_recordings {
                                                            bool is_admin);
 
  private:
+  // Puts the committed recording's URL on the session, with its event.
+  ports::task<domain::conversation_session> record(std::string session_id, std::string url,
+                                                   std::string content_type, std::uint64_t size);
+  bool committing(const std::string& session_id);
   ports::task<domain::conversation_session> visible_session(const std::string& user,
                                                             const std::string& session_id,
                                                             bool is_admin);
   context& ctx_;
   ports::audio_store& store_;
   std::uint64_t max_bytes_;
+  // Sessions whose recording is being committed here: a stored recording that is in none
+  // of them and not on its session was left by a failure, and a new upload may replace it.
+  // (Per instance: right for the embedded store, which only this process writes.)
+  std::mutex mutex_;
+  std::unordered_multiset<std::string> committing_;  // a session's concurrent uploads count
 };
 
 }  // namespace conv::app

@@ -36,6 +36,9 @@ class audio_store {
   virtual task<std::unique_ptr<audio_upload>> begin_upload(std::string session_id,
                                                            std::string content_type) = 0;
   virtual task<std::unique_ptr<audio_download>> open(std::string session_id) = 0;  // not_found
+  // Removes a committed recording that the session never took (recording it on the session
+  // failed, or the process stopped in between), so that a new upload can commit.
+  virtual task<void> discard(std::string session_id) = 0;
   // Succeeds when recordings can be stored now (for /readyz).
   virtual task<void> probe() = 0;
 };

@@ -84,3 +84,20 @@ def test_upload_after_completion_is_accepted(service):
     r = service.request("PUT", f"/sessions/{s['id']}/audio", "jean", data=b"z" * 1000,
                         headers={"Content-Type": "audio/mp4"})
     assert r.status_code == 200
+
+
+def test_a_recording_left_by_a_failed_commit_does_not_block_the_next_upload(service):
+    # What a crash between storing the bytes and recording them on the session leaves: a
+    # stored recording no session refers to. It must not make every later upload a 409.
+    wa, wb, s = active_session(service)
+    (service.data_dir / "audio" / f"{s['id']}.rec").write_bytes(b"half-recorded leftovers")
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "marie").status_code == 404
+    data = os.urandom(64 * 1024)
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=data,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text
+    got = service.request("GET", f"/sessions/{s['id']}/audio", "jean")
+    assert got.status_code == 200 and got.content == data
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "jean", data=data,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "AUDIO_ALREADY_UPLOADED"

@@ -146,6 +146,17 @@ ports::task<std::unique_ptr<ports::audio_upload>> disk_audio_store::begin_upload
   co_return co_await pool_.run(std::move(job));
 }
 
+ports::task<void> disk_audio_store::discard(std::string session_id) {
+  auto job = [this, session_id]() -> result<void> {
+    for (const char* extension : {".rec", ".type"}) {
+      const auto file = directory_ / (session_id + extension);
+      if (::unlink(file.c_str()) != 0 && errno != ENOENT) return disk_error("discard");
+    }
+    return {};
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
 ports::task<void> disk_audio_store::probe() {
   auto job = [this]() -> result<void> {
     std::error_code ec;
