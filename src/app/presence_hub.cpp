@@ -11,7 +11,7 @@ presence_hub::shard& presence_hub::shard_of(std::string_view user) const {
 
 presence_hub::attached presence_hub::attach(const std::string& user,
                                             std::shared_ptr<connection_sink> sink, timestamp now,
-                                            std::uint64_t order) {
+                                            connection_order order) {
   std::shared_ptr<connection_sink> replaced;
   bool stale = false;
   auto& s = shard_of(user);
@@ -19,7 +19,7 @@ presence_hub::attached presence_hub::attach(const std::string& user,
     // Held messages are pushed under the lock so that nothing sent meanwhile overtakes them.
     std::lock_guard lock(s.mutex);
     auto& entry = s.users[user];
-    stale = entry.sink && entry.order > order;
+    stale = entry.sink && is_newer(entry.order, order);
     if (stale) {
       replaced = std::move(sink);  // the newer connection stays
     } else {

@@ -41,6 +41,13 @@ struct held_limits {
   std::chrono::milliseconds max_age{30'000};
 };
 
+// Numbers connections in the order their handshakes arrived. 32 bits, compared across
+// wrap-around: only two connections of one user, opened moments apart, are ever compared.
+using connection_order = std::uint32_t;
+inline bool is_newer(connection_order a, connection_order b) {
+  return static_cast<std::int32_t>(a - b) > 0;
+}
+
 class presence_hub {
  public:
   explicit presence_hub(held_limits limits) : limits_(limits) {}
@@ -51,7 +58,7 @@ class presence_hub {
   // their handshakes arrived in, which is not always the order they get here (two I/O
   // threads). A connection older than the one attached is `stale`: closed with 4000 at once.
   attached attach(const std::string& user, std::shared_ptr<connection_sink> sink, timestamp now,
-                  std::uint64_t order);
+                  connection_order order);
   // Forgets `sink` if it is still the user's connection; true when it was.
   bool detach(const std::string& user, const connection_sink* sink);
   // Delivers to the user's connection, or holds the message.
@@ -78,7 +85,7 @@ class presence_hub {
   };
   struct user_entry {
     std::shared_ptr<connection_sink> sink;
-    std::uint64_t order = 0;  // of `sink`
+    connection_order order = 0;  // of `sink`
     std::unique_ptr<held_queue> held;
   };
   struct shard {

@@ -69,13 +69,13 @@ class ws_connection : public app::connection_sink,
                       public std::enable_shared_from_this<ws_connection> {
  public:
   ws_connection(ws_gateway& gateway, ws_socket socket, std::string user, connection_slot slot,
-                std::uint64_t order)
+                app::connection_order order)
       : gateway_(gateway),
         ws_(std::move(socket)),
         user_(std::move(user)),
         slot_(std::move(slot)),
-        order_(order),
-        bucket_(gateway.settings().burst, std::chrono::steady_clock::now()) {}
+        bucket_(gateway.settings().burst, std::chrono::steady_clock::now()),
+        order_(order) {}
   ~ws_connection() override { gateway_.forget(this); }
 
   // The gateway's list of open connections, under its lock.
@@ -199,8 +199,10 @@ class ws_connection : public app::connection_sink,
   websocket::stream<ws_socket> ws_;
   std::string user_;
   connection_slot slot_;
-  std::uint64_t order_;  // when its handshake arrived, among all connections (presence_hub)
   token_bucket bucket_;
+  // When its handshake arrived, among all connections (presence_hub); 32 bits beside
+  // refusals_ keep the connection in its allocation size class.
+  app::connection_order order_;
   std::uint32_t refusals_ = 0;
   std::vector<char> buffer_;  // the message being read
   // Messages waiting to be written and the close to send after them: allocated while there

@@ -78,7 +78,7 @@ class ws_gateway {
   // Open connections, linked through the connections themselves (no node per connection).
   ws_connection* first_ = nullptr;
   std::size_t count_ = 0;
-  std::atomic<std::uint64_t> handshakes_{0};  // numbers connections in the order they came
+  std::atomic<app::connection_order> handshakes_{0};  // numbers connections as they come
   void sweep_after_interval();
   // On the service's context, which one thread runs (main/io_threads.hpp).
   asio::steady_timer sweep_timer_;

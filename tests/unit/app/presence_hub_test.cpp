@@ -60,6 +60,14 @@ TEST(PresenceHub, AnOlderConnectionArrivingLateIsTheOneClosed) {
   EXPECT_TRUE(hub.is_online("alice"));
 }
 
+TEST(PresenceHub, ConnectionOrderSurvivesWrapAround) {
+  EXPECT_TRUE(is_newer(2, 1));
+  EXPECT_FALSE(is_newer(1, 2));
+  EXPECT_FALSE(is_newer(7, 7));
+  EXPECT_TRUE(is_newer(0, 0xFFFF'FFFFu));  // numbered after the counter wrapped
+  EXPECT_FALSE(is_newer(0xFFFF'FFFFu, 0));
+}
+
 TEST(PresenceHub, HoldsMessagesForAnOfflineUserAndDeliversThemInOrder) {
   presence_hub hub({});
   for (int i = 0; i < 5; ++i)
