@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -16,6 +17,8 @@ type client struct {
 	user string
 	conn *websocket.Conn
 	in   chan message
+	// When set, messages go to this handler in the reader goroutine instead of to `in`.
+	relay atomic.Pointer[func([]byte)]
 }
 
 // message is one server message with its type read; the rest is decoded only by those who
@@ -69,6 +72,10 @@ func connect(ctx context.Context, t target, user string) (*client, error) {
 			_, data, err := conn.Read(context.Background())
 			if err != nil {
 				return
+			}
+			if h := c.relay.Load(); h != nil {
+				(*h)(data)
+				continue
 			}
 			c.in <- message{kind: messageType(data), raw: data}
 		}
