@@ -1,6 +1,8 @@
 // The contract suites, instantiated for the embedded adapters.
+#include "adapters/embedded/disk_audio_store.hpp"
 #include "adapters/embedded/memory_match_queue.hpp"
 #include "adapters/embedded/sqlite_conversation_store.hpp"
+#include "audio_store_contract.hpp"
 #include "conversation_store_contract.hpp"
 #include "match_queue_contract.hpp"
 
@@ -14,6 +16,19 @@ struct embedded_store : store_handle {
   std::unique_ptr<adapters::embedded::sqlite_database> db;
   adapters::embedded::sqlite_conversation_store adapter;
 };
+
+struct embedded_audio : audio_store_handle {
+  explicit embedded_audio(const std::filesystem::path& dir) : adapter(dir / "audio", pool) {}
+  ports::audio_store& store() override { return adapter; }
+  blocking_pool pool{2};
+  adapters::embedded::disk_audio_store adapter;
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Embedded, AudioStoreContract,
+    ::testing::Values(audio_store_factory([](const std::filesystem::path& dir) {
+      return std::make_unique<embedded_audio>(dir);
+    })));
 
 INSTANTIATE_TEST_SUITE_P(Embedded, MatchQueueContract, ::testing::Values(queue_factory([] {
                            return std::make_unique<adapters::embedded::memory_match_queue>();
