@@ -1,10 +1,14 @@
 // The contract suites, instantiated for the embedded adapters.
 #include "adapters/embedded/disk_audio_store.hpp"
+#include "adapters/embedded/jsonl_event_sink.hpp"
 #include "adapters/embedded/memory_match_queue.hpp"
 #include "adapters/embedded/sqlite_conversation_store.hpp"
 #include "audio_store_contract.hpp"
 #include "conversation_store_contract.hpp"
+#include "event_sink_contract.hpp"
 #include "match_queue_contract.hpp"
+
+#include <fstream>
 
 namespace conv::contract {
 namespace {
@@ -29,6 +33,27 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(audio_store_factory([](const std::filesystem::path& dir) {
       return std::make_unique<embedded_audio>(dir);
     })));
+
+struct embedded_sink : event_sink_handle {
+  explicit embedded_sink(const std::filesystem::path& dir)
+      : file(dir / "events.jsonl"), adapter(file, pool) {}
+  ports::event_sink& sink() override { return adapter; }
+  std::vector<boost::json::object> accepted() override {
+    std::vector<boost::json::object> lines;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);)
+      lines.push_back(boost::json::parse(line).as_object());
+    return lines;
+  }
+  std::filesystem::path file;
+  blocking_pool pool{2};
+  adapters::embedded::jsonl_event_sink adapter;
+};
+
+INSTANTIATE_TEST_SUITE_P(Embedded, EventSinkContract,
+                         ::testing::Values(event_sink_factory([](const std::filesystem::path& dir) {
+                           return std::make_unique<embedded_sink>(dir);
+                         })));
 
 INSTANTIATE_TEST_SUITE_P(Embedded, MatchQueueContract, ::testing::Values(queue_factory([] {
                            return std::make_unique<adapters::embedded::memory_match_queue>();
