@@ -1,6 +1,7 @@
 """Recordings: streamed upload and download, types, sizes, one per session."""
 import hashlib
 import os
+import shutil
 
 from conftest import *  # noqa: F401,F403
 
@@ -101,3 +102,19 @@ def test_a_recording_left_by_a_failed_commit_does_not_block_the_next_upload(serv
     r = service.request("PUT", f"/sessions/{s['id']}/audio", "jean", data=data,
                         headers={"Content-Type": "audio/ogg"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "AUDIO_ALREADY_UPLOADED"
+
+
+def test_storage_that_cannot_be_written_gives_503_and_recovers_without_a_restart(service):
+    wa, wb, s = active_session(service)
+    audio = service.data_dir / "audio"
+    shutil.rmtree(audio)
+    audio.write_text("in the way")
+    data = os.urandom(32 * 1024)
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=data,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+    audio.unlink()
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=data,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == data
