@@ -81,7 +81,8 @@ rest_api::rest_api(app::conversation_service& service, authenticator& auth,
       settings_(std::move(settings)),
       limiter_(settings_.requests_per_second, settings_.burst),
       rate_limited_(metrics.add_counter("conv_http_rate_limited_total",
-                                        "REST requests refused with RATE_LIMITED")) {}
+                                        "REST requests refused with RATE_LIMITED")),
+      readiness_(std::move(settings_.stores)) {}
 
 string_response rest_api::json_response(const string_request::header_type& req, http::status status,
                                         const json::value& body) {
@@ -137,15 +138,10 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
   if (seg.size() == 1 && seg[0] == "healthz" && method == http::verb::get)
     co_return respond(http::status::ok, {{"status", "ok"}});
   if (seg.size() == 1 && seg[0] == "readyz" && method == http::verb::get) {
-    json::object stores;
-    bool ready = true;
-    for (const auto& s : settings_.stores) {
-      const bool up = co_await s.check();
-      ready = ready && up;
-      stores[s.name] = up ? "up" : "down";
-    }
-    co_return respond(ready ? http::status::ok : http::status::service_unavailable,
-                      {{"status", ready ? "ready" : "unavailable"}, {"stores", stores}});
+    auto state = co_await readiness_.check();
+    co_return respond(
+        state.ready ? http::status::ok : http::status::service_unavailable,
+        {{"status", state.ready ? "ready" : "unavailable"}, {"stores", std::move(state.stores)}});
   }
   if (seg.size() == 1 && seg[0] == "metrics" && method == http::verb::get) {
     string_response res{http::status::ok, req.version()};

@@ -8,6 +8,7 @@
 #include "observability/metrics.hpp"
 #include "transport/authenticator.hpp"
 #include "transport/http_types.hpp"
+#include "transport/readiness.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -18,18 +19,12 @@
 
 namespace conv::transport {
 
-// The state of one backing store for /readyz.
-struct store_health {
-  std::string name;
-  std::function<boost::asio::awaitable<bool>()> check;
-};
-
 struct rest_settings {
   double requests_per_second = 20;  // per user, with a burst allowance
   double burst = 40;
   bool dev_auth = false;
   std::optional<auth::dev_token_minter> dev_tokens;  // POST /dev/token, when dev_auth is on
-  std::vector<store_health> stores;
+  std::vector<store_health> stores;                  // handed to the /readyz prober
 };
 
 struct caller {
@@ -61,6 +56,7 @@ class rest_api {
   rest_settings settings_;
   keyed_rate_limiter limiter_;
   observability::counter& rate_limited_;
+  readiness readiness_;
 };
 
 }  // namespace conv::transport
