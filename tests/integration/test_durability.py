@@ -43,20 +43,22 @@ def test_a_live_session_survives_a_restart_and_its_timers_resume(make_service):
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL])
 def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_service, stop_signal):
-    # Long enough down that counting it would make a two-second call look completed.
-    svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_MIN_COMPLETED_S": "4"})
+    # Down for longer than a completed call's minimum: counting the downtime would make the
+    # call look completed. (A clean stop itself takes up to ~3 s: the clients here do not
+    # answer the close frame.)
+    svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_MIN_COMPLETED_S": "6"})
     wa, wb, s = pair(svc)
     connect(svc, wa, wb, s)
     svc.stop(stop_signal)
     stopped = time.time()
-    time.sleep(5)
+    time.sleep(7)
     svc.start(svc.port)
     deadline = time.monotonic() + 15
     while (ended := svc.get(f"/sessions/{s['id']}", "marie").json())["status"] == "active":
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert ended["status"] == "cancelled" and ended["endReason"] == "dropped"
-    assert ended["actualDurationSeconds"] <= 2
+    assert ended["actualDurationSeconds"] < 6
     ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
     assert ended_at <= stopped + 0.5  # within the marking interval of the stop, not at the restart
 
