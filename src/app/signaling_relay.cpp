@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <variant>
 #include <vector>
 
@@ -43,6 +44,11 @@ std::string with_sender(std::string_view object_text, std::string_view user) {
 
 namespace {
 
+// Deep enough for any signaling payload (an ice-candidate is two levels), and the same for
+// both parsers here: Boost.JSON's default is 32 and it throws past it when not asked for an
+// error code, which once let one nested message end the process.
+constexpr std::size_t max_depth = 32;
+
 // A client message that passed the checks every type shares.
 struct checked_message {
   client_message kind;
@@ -69,14 +75,23 @@ std::variant<checked_message, outbound_message> check(std::string_view text) {
   // One parser per I/O thread, and one padded copy of the input (simdjson reads up to
   // SIMDJSON_PADDING bytes past the end): both keep their buffers between messages, so
   // callers need not pad what they read, and a message costs no heap allocation.
-  thread_local simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser p;
+    // The depth is kept when the parser grows for a larger message.
+    if (p.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, max_depth) != simdjson::SUCCESS)
+      throw std::bad_alloc();
+    return p;
+  }();
   thread_local std::vector<char> padded;
   if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING)
     padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(padded.data(), text.data(), text.size());
   simdjson::dom::element doc;
-  if (parser.parse(padded.data(), text.size(), false).get(doc) != simdjson::SUCCESS)
-    return refuse(errc::malformed_json, "the message is not valid JSON");
+  if (const auto e = parser.parse(padded.data(), text.size(), false).get(doc);
+      e != simdjson::SUCCESS)
+    return refuse(errc::malformed_json, e == simdjson::DEPTH_ERROR
+                                            ? "the message is nested too deeply"
+                                            : "the message is not valid JSON");
   simdjson::dom::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS)
     return refuse(errc::malformed_json, "a message is a JSON object");
@@ -160,8 +175,13 @@ outbound_message signaling_relay::relay(const std::string& user, std::string_vie
   std::string forwarded;
   if (has_from) {
     // A client cannot speak for someone else: its own `from` is replaced.
-    auto rebuilt = boost::json::parse(text).as_object();
-    rebuilt.erase("from");
+    boost::system::error_code ec;
+    boost::json::parse_options options;
+    options.max_depth = max_depth;  // as deep as check() allowed
+    auto rebuilt = boost::json::parse(text, ec, {}, options);
+    if (ec || !rebuilt.is_object())
+      return refuse(errc::malformed_json, "the message is not valid JSON");
+    rebuilt.as_object().erase("from");
     forwarded = with_sender(boost::json::serialize(rebuilt), user);
   } else {
     forwarded = with_sender(text, user);

@@ -78,6 +78,21 @@ def test_bad_messages_get_the_contracts_codes(service):
     assert w.recv("heartbeat-ack")["type"] == "heartbeat-ack"
 
 
+def test_deeply_nested_messages_are_refused_and_harm_nobody(service):
+    wa, wb, s = pair(service)
+    deep = "[" * 40 + "]" * 40
+    # With its own `from`, which the relay rebuilds the message to replace.
+    wa.send('{"type":"offer","sessionId":"%s","sdp":"x","from":"y","z":%s}' % (s["id"], deep))
+    assert wa.recv("error")["code"] == "MALFORMED_JSON"
+    wa.send('{"type":"offer","sessionId":"%s","sdp":"x","z":%s}' % (s["id"], deep))
+    assert wa.recv("error")["code"] == "MALFORMED_JSON"
+    wb.expect_nothing("offer")
+    # Nesting a real payload needs is relayed, `from` replaced.
+    wa.send({"type": "ice-candidate", "sessionId": s["id"], "from": "jean", "candidate": {"a": {"b": [1]}}})
+    got = wb.recv("ice-candidate")
+    assert got["from"] == "marie" and got["candidate"] == {"a": {"b": [1]}}
+
+
 def test_a_text_frame_that_is_not_utf8_closes_with_1007(service):
     w = service.ws("alice")
     w.ws.send(b'{"type":"heartbeat","x":"\xff"}', opcode=websocket.ABNF.OPCODE_TEXT)
