@@ -93,13 +93,35 @@ void presence_hub::disconnect(const std::string& user, std::uint16_t code,
   if (sink) sink->close(code, reason);
 }
 
-void presence_hub::forget_held(const std::string& user) {
-  auto& s = shard_of(user);
-  std::lock_guard lock(s.mutex);
-  auto it = s.users.find(user);
-  if (it == s.users.end()) return;
-  it->second.held.reset();
-  if (!it->second.sink) s.users.erase(it);
+void presence_hub::drop_expired(timestamp now) {
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    for (auto it = s.users.begin(); it != s.users.end();) {
+      auto& entry = it->second;
+      if (entry.held) {
+        auto& held = *entry.held;
+        while (!held.messages.empty() && now - held.messages.front().at > limits_.max_age) {
+          held.bytes -= held.messages.front().message->size();
+          held.messages.pop_front();
+        }
+        if (held.messages.empty()) entry.held.reset();
+      }
+      if (!entry.sink && !entry.held)
+        it = s.users.erase(it);
+      else
+        ++it;
+    }
+  }
+}
+
+std::size_t presence_hub::held_users() const {
+  std::size_t n = 0;
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    for (auto& [user, entry] : s.users)
+      n += entry.held ? 1 : 0;
+  }
+  return n;
 }
 
 std::size_t presence_hub::online_count() const {

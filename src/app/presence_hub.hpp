@@ -66,10 +66,12 @@ class presence_hub {
   bool is_online(const std::string& user) const;
   // Closes the user's connection (e.g. the user was banned).
   void disconnect(const std::string& user, std::uint16_t code, std::string_view reason);
-  // Drops everything held for a user (their session ended and nothing more is owed).
-  void forget_held(const std::string& user);
+  // Drops held messages older than the age limit, for every user: a user who never comes
+  // back would otherwise keep theirs for good (they are aged only as new ones arrive).
+  void drop_expired(timestamp now);
 
   std::size_t online_count() const;
+  std::size_t held_users() const;  // offline users with messages held for them
   std::size_t held_dropped_total() const { return held_dropped_.load(); }
 
  private:

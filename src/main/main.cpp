@@ -187,6 +187,9 @@ int serve() {
                     [&hub] { return double(hub.online_count()); });
   metrics.add_gauge("conv_events_published_total", "events handed to the event sink",
                     [&service] { return double(service.outbox.published_total()); });
+  metrics.add_gauge("conv_users_with_held_messages",
+                    "offline users with messages held until they connect",
+                    [&hub] { return double(hub.held_users()); });
   metrics.add_gauge("conv_held_messages_dropped_total",
                     "messages for offline users dropped at the held-message bound",
                     [&hub] { return double(hub.held_dropped_total()); });

@@ -436,7 +436,8 @@ void ws_gateway::start_idle_sweep() {
 }
 
 // Every quarter of the idle timeout: a dead peer is cut between 1 and 1.25 times the
-// timeout after it was last heard, and a quiet one is pinged in between.
+// timeout after it was last heard, and a quiet one is pinged in between. Messages held for
+// offline users past their age go in the same sweep.
 void ws_gateway::sweep_after_interval() {
   if (sweep_stopped_) return;
   sweep_timer_.expires_after(std::max<std::chrono::steady_clock::duration>(
@@ -446,6 +447,7 @@ void ws_gateway::sweep_after_interval() {
     const auto now = std::chrono::steady_clock::now();
     for (auto& connection : alive_connections())
       connection->check_idle(now);
+    service_.ctx.hub.drop_expired(service_.ctx.clock.now());
     sweep_after_interval();
   });
 }

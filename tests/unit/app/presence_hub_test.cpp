@@ -91,6 +91,21 @@ TEST(PresenceHub, HeldMessagesAreBoundedInCountBytesAndAge) {
   EXPECT_GE(hub.held_dropped_total(), 3u);
 }
 
+TEST(PresenceHub, HeldMessagesOfUsersWhoNeverComeBackAreDroppedWhenTooOld) {
+  presence_hub hub({.max_age = std::chrono::milliseconds(1000)});
+  hub.send("ghost", make_message("old"), t0);
+  hub.send("late", make_message("old"), t0);
+  hub.send("late", make_message("new"), t0 + std::chrono::milliseconds(900));
+  EXPECT_EQ(hub.held_users(), 2u);
+  hub.drop_expired(t0 + std::chrono::milliseconds(1500));
+  EXPECT_EQ(hub.held_users(), 1u);  // the ghost's entry is gone, "late" keeps its new one
+  auto sink = std::make_shared<recording_sink>();
+  hub.attach("late", sink, t0 + std::chrono::milliseconds(1500), 1);
+  EXPECT_EQ(sink->received, std::vector<std::string>{"new"});
+  hub.drop_expired(t0 + std::chrono::hours(1));
+  EXPECT_TRUE(hub.is_online("late"));  // a connected user's entry stays
+}
+
 TEST(PresenceHub, DetachTakesTheUserOffline) {
   presence_hub hub({});
   auto sink = std::make_shared<recording_sink>();
