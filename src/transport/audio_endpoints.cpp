@@ -1,6 +1,7 @@
 #include "transport/audio_endpoints.hpp"
 
 #include "domain/session.hpp"
+#include "transport/transfer_deadline.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -16,8 +17,7 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t chunk_size = 64 * 1024;
-// A stalled client cannot hold an upload open forever: each chunk must arrive in time.
-constexpr std::chrono::seconds chunk_timeout{30};
+constexpr auto chunk_timeout = transfer_deadline::chunk_timeout;
 
 // "/sessions/<id>/audio" → "<id>"
 std::string session_of(std::string_view path) {
@@ -76,10 +76,11 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
   body.body_limit(audio.max_bytes());
   std::vector<char> chunk(chunk_size);
   std::uint64_t total = 0;
+  const transfer_deadline deadline(transfer_deadline::clock::now());
   while (!body.is_done()) {
     body.get().body().data = chunk.data();
     body.get().body().size = chunk.size();
-    stream.expires_after(chunk_timeout);
+    stream.expires_at(deadline.next(transfer_deadline::clock::now(), total + chunk.size()));
     auto [ec, n] = co_await http::async_read_some(stream, buffer, body, use_tuple);
     if (ec == http::error::body_limit)
       co_return co_await refuse(make_error(errc::payload_too_large, "the recording is too large"));
@@ -118,13 +119,16 @@ asio::awaitable<bool> download(beast::tcp_stream& stream,
     co_return false;
 
   std::vector<char> chunk(chunk_size);
+  std::uint64_t sent = 0;
+  const transfer_deadline deadline(transfer_deadline::clock::now());
   for (;;) {
     auto got = co_await in.read(std::span<char>(chunk));
     if (!got) co_return false;  // the headers are out: all we can do is cut the response short
     res.body().data = *got ? chunk.data() : nullptr;
     res.body().size = *got;
     res.body().more = *got != 0;
-    stream.expires_after(chunk_timeout);
+    sent += *got;
+    stream.expires_at(deadline.next(transfer_deadline::clock::now(), sent));
     auto [ec, n] = co_await http::async_write(stream, writer, use_tuple);
     if (ec == http::error::need_buffer) continue;
     if (ec) co_return false;
