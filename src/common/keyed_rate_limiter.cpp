@@ -10,20 +10,31 @@ keyed_rate_limiter::keyed_rate_limiter(double per_second, double burst)
       refill_(std::chrono::duration_cast<clock::duration>(
           std::chrono::duration<double>(burst / per_second))) {}
 
+namespace {
+
+// 64 bits whatever the platform's size_t; the shard is picked from the high bits, the
+// bucket within it from the low ones.
+std::uint64_t hash_of(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
+}  // namespace
+
 bool keyed_rate_limiter::allow(std::string_view key, clock::time_point now) {
-  auto& s = shards_[std::hash<std::string_view>{}(key) % shard_count];
+  const auto h = hash_of(key);
+  auto& s = shards_[(h >> 56) % shard_count];
   std::lock_guard lock(s.mutex);
   prune(s, now);
-  auto it = s.buckets.find(key);
-  if (it == s.buckets.end())
-    it = s.buckets.emplace(std::string(key), token_bucket(burst_, now)).first;
+  auto it = s.buckets.find(h);
+  if (it == s.buckets.end()) it = s.buckets.emplace(h, token_bucket(burst_, now)).first;
   return it->second.take(now, rate_, burst_);
 }
 
 bool keyed_rate_limiter::exhausted(std::string_view key, clock::time_point now) const {
-  const auto& s = shards_[std::hash<std::string_view>{}(key) % shard_count];
+  const auto h = hash_of(key);
+  const auto& s = shards_[(h >> 56) % shard_count];
   std::lock_guard lock(s.mutex);
-  const auto it = s.buckets.find(key);
+  const auto it = s.buckets.find(h);
   return it != s.buckets.end() && it->second.empty(now, rate_, burst_);
 }
 
