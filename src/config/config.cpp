@@ -185,6 +185,9 @@ settings load(const env_lookup& lookup) {
       in.integer<std::size_t>("CONV_MAX_CONNECTIONS", s.max_connections, 1, 10'000'000);
   s.ws_messages_per_second = double(in.integer<unsigned>("CONV_WS_RATE_PER_S", 50, 1, 1'000'000));
   s.ws_burst = double(in.integer<unsigned>("CONV_WS_BURST", 100, 1, 1'000'000));
+  s.ws_handshakes_per_second =
+      double(in.integer<unsigned>("CONV_WS_HANDSHAKES_PER_S", 1, 1, 1'000'000));
+  s.ws_handshake_burst = double(in.integer<unsigned>("CONV_WS_HANDSHAKE_BURST", 10, 1, 1'000'000));
   s.http_requests_per_second =
       double(in.integer<unsigned>("CONV_HTTP_RATE_PER_S", 20, 1, 1'000'000));
   s.http_burst = double(in.integer<unsigned>("CONV_HTTP_BURST", 40, 1, 1'000'000));

@@ -67,6 +67,10 @@ struct settings {
   // WebSocket flood control per connection: a steady rate and a burst allowance.
   double ws_messages_per_second = 50;
   double ws_burst = 100;
+  // WebSocket handshakes per user, the same way (429 past it): each new connection starts
+  // with a full message bucket and tells the partner twice (peer-status).
+  double ws_handshakes_per_second = 1;
+  double ws_handshake_burst = 10;
   // REST requests per user, the same way (429 RATE_LIMITED past it).
   double http_requests_per_second = 20;
   double http_burst = 40;

@@ -167,7 +167,9 @@ int serve() {
                                 {.allowed_origins = settings.allowed_origins,
                                  .idle_timeout = settings.heartbeat_timeout,
                                  .messages_per_second = settings.ws_messages_per_second,
-                                 .burst = settings.ws_burst},
+                                 .burst = settings.ws_burst,
+                                 .handshakes_per_second = settings.ws_handshakes_per_second,
+                                 .handshake_burst = settings.ws_handshake_burst},
                                 metrics, io.get_executor());
   gateway.start_idle_sweep();
   std::unique_ptr<transport::static_files> files;

@@ -354,9 +354,13 @@ ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
                                        "WebSocket messages refused with RATE_LIMITED")),
       slow_readers_cut(metrics.add_counter("conv_ws_slow_readers_cut_total",
                                            "WebSocket clients cut off for reading too slowly")),
+      handshakes_refused(metrics.add_counter(
+          "conv_ws_handshakes_rate_limited_total",
+          "WebSocket handshakes refused with 429: the user reconnected too often")),
       service_(service),
       auth_(auth),
       settings_(std::move(settings)),
+      handshake_budget_(settings_.handshakes_per_second, settings_.handshake_burst),
       sweep_timer_(std::move(sweep_executor)) {
   metrics.add_gauge("conv_ws_connections", "open WebSocket connections",
                     [this] { return double(connection_count()); });
@@ -394,6 +398,11 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
   auto claims = co_await auth_.authenticate(*token, peer);
   if (!claims) {
     co_await refuse(claims.error());
+    co_return;
+  }
+  if (!handshake_budget_.allow(claims->subject, std::chrono::steady_clock::now())) {
+    handshakes_refused.inc();
+    co_await refuse(make_error(errc::rate_limited, "reconnecting too often: slow down"));
     co_return;
   }
   // Numbered before the handshake is answered: a client opens its next connection only

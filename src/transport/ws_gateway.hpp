@@ -3,6 +3,7 @@
 // runs one ws_connection per client, which reads messages into the signaling use case
 // and writes what the presence hub hands it.
 #include "app/conversation_service.hpp"
+#include "common/keyed_rate_limiter.hpp"
 #include "observability/metrics.hpp"
 #include "transport/authenticator.hpp"
 #include "transport/connection_slot.hpp"
@@ -31,6 +32,10 @@ struct ws_settings {
   double messages_per_second = 50;
   double burst = 100;
   std::size_t refusals_before_close = 20;
+  // Handshakes per user, the same way: past them, 429 RATE_LIMITED. A reconnect must not
+  // buy a fresh message bucket (and a pair of peer-status messages) at will.
+  double handshakes_per_second = 1;
+  double handshake_burst = 10;
   // A reader this far behind is cut off rather than allowed to grow our memory.
   std::size_t max_queued_messages = 1024;
   std::size_t max_queued_bytes = 4 * 1024 * 1024;
@@ -66,6 +71,7 @@ class ws_gateway {
   observability::counter& messages_out;
   observability::counter& rate_limited;
   observability::counter& slow_readers_cut;
+  observability::counter& handshakes_refused;
 
  private:
   bool origin_allowed(const http::request<http::empty_body>& req) const;
@@ -74,6 +80,7 @@ class ws_gateway {
   app::conversation_service& service_;
   authenticator& auth_;
   ws_settings settings_;
+  keyed_rate_limiter handshake_budget_;  // per user
   mutable std::mutex mutex_;
   // Open connections, linked through the connections themselves (no node per connection).
   ws_connection* first_ = nullptr;

@@ -119,3 +119,19 @@ def test_an_untrusted_peer_cannot_escape_its_budget_with_the_header(make_service
     spend_budget(service, "127.0.0.2", "203.0.113.9")
     status, _, _ = get_from(service, "127.0.0.2", "/topics", good, "203.0.113.77")
     assert status == 429
+
+
+def test_a_user_reconnecting_too_often_gets_429_and_others_do_not(make_service):
+    service = make_service({"CONV_WS_HANDSHAKES_PER_S": "1", "CONV_WS_HANDSHAKE_BURST": "3"})
+    token = service.token("alice")
+    for _ in range(3):
+        WsClient(f"{service.ws_base}/ws?access_token={token}")
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        WsClient(f"{service.ws_base}/ws?access_token={token}")
+    assert refused.value.status_code == 429
+    service.ws("bob")  # another user is not affected
+    time.sleep(1.1)  # one handshake's worth back at 1 per second
+    service.ws("alice")
+    metrics = service.get("/metrics").text
+    line = next(l for l in metrics.splitlines() if l.startswith("conv_ws_handshakes_rate_limited_total"))
+    assert float(line.split()[-1]) == 1

@@ -59,6 +59,20 @@ TEST(Config, ListensOnAnAddressNotAName) {
   EXPECT_NE(message.find("IP address"), std::string::npos) << message;
 }
 
+TEST(Config, ReadsTheWebSocketHandshakeBudget) {
+  auto defaults = load_map({{"CONV_DEV_AUTH", "true"}});
+  EXPECT_EQ(defaults.ws_handshakes_per_second, 1);
+  EXPECT_EQ(defaults.ws_handshake_burst, 10);
+  auto s = load_map({{"CONV_DEV_AUTH", "true"},
+                     {"CONV_WS_HANDSHAKES_PER_S", "5"},
+                     {"CONV_WS_HANDSHAKE_BURST", "20"}});
+  EXPECT_EQ(s.ws_handshakes_per_second, 5);
+  EXPECT_EQ(s.ws_handshake_burst, 20);
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_WS_HANDSHAKE_BURST", "0"}})
+                .find("CONV_WS_HANDSHAKE_BURST"),
+            std::string::npos);
+}
+
 TEST(Config, ReadsTheTrustedProxies) {
   EXPECT_TRUE(load_map({{"CONV_DEV_AUTH", "true"}}).trusted_proxies.empty());
   auto s = load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}});
