@@ -14,6 +14,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <array>
+#include <optional>
 
 namespace conv::transport {
 namespace {
@@ -39,6 +40,20 @@ asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
     if (ec) break;
     drained += n;
   }
+}
+
+// What to answer a request that could not be read, if anything: too large a header or
+// body gets 413, a request that is not HTTP/1.1 (a bad request line, field, length or
+// chunk) gets 400; a client that went away or timed out gets nothing.
+std::optional<error> refusal_for(const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit)
+    return make_error(errc::payload_too_large, "the request header is too large");
+  if (ec == http::error::body_limit)
+    return make_error(errc::payload_too_large, "the request body is too large");
+  if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message)
+    return make_error(errc::validation_failed, "not a valid HTTP/1.1 request: " + ec.message());
+  return std::nullopt;
 }
 
 }  // namespace
@@ -130,13 +145,12 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     stream.expires_after(limits_.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header, use_tuple);
     if (ec) {
-      if (ec == http::error::header_limit) {
-        auto res = closing_error_response(
-            11, make_error(errc::payload_too_large, "the request header is too large"));
+      if (auto refusal = refusal_for(ec)) {
+        auto res = closing_error_response(11, *refusal);
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }
-      co_return;  // closed, timed out or garbage: nothing more to say
+      co_return;  // closed or timed out: nobody to answer
     }
     const auto started = std::chrono::steady_clock::now();
     requests_total_.inc();
@@ -185,10 +199,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket) {
     stream.expires_after(limits_.idle_timeout);
     auto [read_ec, read_n] = co_await http::async_read(stream, buffer, full, use_tuple);
     if (read_ec) {
-      if (read_ec == http::error::body_limit) {
-        auto res = closing_error_response(
-            full.get().version(),
-            make_error(errc::payload_too_large, "the request body is too large"));
+      if (auto refusal = refusal_for(read_ec)) {
+        auto res = closing_error_response(full.get().version(), *refusal);
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }

@@ -1,4 +1,5 @@
 """Health, readiness, metrics, ICE servers, configuration errors."""
+import json
 import shutil
 import subprocess
 import time
@@ -120,3 +121,27 @@ def test_dev_tokens_carry_the_configured_issuer_and_audience(make_service):
     r = requests.get(s.base + "/topics", headers={"Authorization": f"Bearer {p.stdout.decode().strip()}"},
                      timeout=10)
     assert r.status_code == 200, r.text
+
+
+def raw_exchange(service, data):
+    """Sends raw bytes and returns the status line and the JSON body of the answer."""
+    import socket
+    with socket.create_connection(("127.0.0.1", service.port), timeout=10) as s:
+        s.sendall(data)
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), json.loads(body or b"null")
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"GARBAGE\r\n\r\n",
+    b"GET /topics HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    b"POST /topics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+])
+def test_a_request_that_is_not_http_gets_400_before_the_connection_closes(service, request_bytes):
+    status, body = raw_exchange(service, request_bytes)
+    assert status.startswith("HTTP/1.1 400"), status
+    assert body["error"]["code"] == "VALIDATION_FAILED"
+    assert service.get("/healthz").status_code == 200
