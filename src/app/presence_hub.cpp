@@ -59,10 +59,7 @@ void presence_hub::send(const std::string& user, outbound_message message, times
 void presence_hub::hold(user_entry& entry, outbound_message message, timestamp now) {
   if (!entry.held) entry.held = std::make_unique<held_queue>();
   auto& held = *entry.held;
-  while (!held.messages.empty() && now - held.messages.front().at > limits_.max_age) {
-    held.bytes -= held.messages.front().message->size();
-    held.messages.pop_front();
-  }
+  drop_aged(held, now);
   if (held.messages.size() >= limits_.max_messages ||
       held.bytes + message->size() > limits_.max_bytes) {
     ++held_dropped_;
@@ -99,12 +96,8 @@ void presence_hub::drop_expired(timestamp now) {
     for (auto it = s.users.begin(); it != s.users.end();) {
       auto& entry = it->second;
       if (entry.held) {
-        auto& held = *entry.held;
-        while (!held.messages.empty() && now - held.messages.front().at > limits_.max_age) {
-          held.bytes -= held.messages.front().message->size();
-          held.messages.pop_front();
-        }
-        if (held.messages.empty()) entry.held.reset();
+        drop_aged(*entry.held, now);
+        if (entry.held->messages.empty()) entry.held.reset();
       }
       if (!entry.sink && !entry.held)
         it = s.users.erase(it);
@@ -114,24 +107,29 @@ void presence_hub::drop_expired(timestamp now) {
   }
 }
 
-std::size_t presence_hub::held_users() const {
+void presence_hub::drop_aged(held_queue& held, timestamp now) const {
+  while (!held.messages.empty() && now - held.messages.front().at > limits_.max_age) {
+    held.bytes -= held.messages.front().message->size();
+    held.messages.pop_front();
+  }
+}
+
+std::size_t presence_hub::count_users(const std::function<bool(const user_entry&)>& which) const {
   std::size_t n = 0;
   for (auto& s : shards_) {
     std::lock_guard lock(s.mutex);
     for (auto& [user, entry] : s.users)
-      n += entry.held ? 1 : 0;
+      n += which(entry) ? 1 : 0;
   }
   return n;
 }
 
+std::size_t presence_hub::held_users() const {
+  return count_users([](const user_entry& e) { return bool(e.held); });
+}
+
 std::size_t presence_hub::online_count() const {
-  std::size_t n = 0;
-  for (auto& s : shards_) {
-    std::lock_guard lock(s.mutex);
-    for (auto& [user, entry] : s.users)
-      n += entry.sink ? 1 : 0;
-  }
-  return n;
+  return count_users([](const user_entry& e) { return bool(e.sink); });
 }
 
 }  // namespace conv::app

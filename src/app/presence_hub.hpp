@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -96,6 +97,10 @@ class presence_hub {
   };
   shard& shard_of(std::string_view user) const;
   void hold(user_entry& entry, outbound_message message, timestamp now);
+  // Drops the messages older than the age limit from the front of `held`.
+  void drop_aged(held_queue& held, timestamp now) const;
+  // Users whose entry satisfies `which` (for the gauges; walks every shard).
+  std::size_t count_users(const std::function<bool(const user_entry&)>& which) const;
 
   held_limits limits_;
   static constexpr std::size_t shard_count = 64;

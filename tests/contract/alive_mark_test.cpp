@@ -1,10 +1,9 @@
 // The embedded alive mark: what a restart learns about until when the previous run ran.
 #include "adapters/embedded/alive_mark.hpp"
+#include "../support/temp_dir.hpp"
 #include "adapters/embedded/clock_and_ids.hpp"
 
 #include <gtest/gtest.h>
-
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -18,10 +17,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 struct temp_file {
-  fs::path path = fs::temp_directory_path() /
-                  ("conv-alive-" + std::to_string(::getpid()) + "-" +
-                   std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  ~temp_file() { fs::remove(path); }
+  testing::temp_dir dir;
+  fs::path path = dir.path() / "alive";
 };
 
 TEST(AliveMark, AFirstStartKnowsNoPreviousRun) {

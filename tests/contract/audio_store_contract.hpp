@@ -2,6 +2,7 @@
 // The promises of ports::audio_store (see its header), for every adapter: instantiate
 // AudioStoreContract with a factory that opens a store on a fresh directory.
 #include "../support/run_task.hpp"
+#include "../support/temp_dir.hpp"
 #include "ports/audio_store.hpp"
 
 #include <gtest/gtest.h>
@@ -23,15 +24,7 @@ using audio_store_factory =
 
 class AudioStoreContract : public ::testing::TestWithParam<audio_store_factory> {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/conv-audio-contract-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    handle_ = GetParam()(dir_);
-  }
-  void TearDown() override {
-    handle_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { handle_ = GetParam()(dir_.path()); }
   ports::audio_store& store() { return handle_->store(); }
 
   // Streams `bytes` in chunks of `chunk` and commits; the URL, or the error.
@@ -63,7 +56,7 @@ class AudioStoreContract : public ::testing::TestWithParam<audio_store_factory> 
     return bytes;
   }
 
-  std::filesystem::path dir_;
+  testing::temp_dir dir_;  // declared first: the adapter goes before its directory
   std::unique_ptr<audio_store_handle> handle_;
 };
 

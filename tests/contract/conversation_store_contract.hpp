@@ -3,6 +3,7 @@
 // instantiate ConversationStoreContract with a factory that opens a store on a directory
 // (the same directory twice means reopening it).
 #include "../support/run_task.hpp"
+#include "../support/temp_dir.hpp"
 #include "ports/conversation_store.hpp"
 
 #include <gtest/gtest.h>
@@ -26,19 +27,11 @@ using store_factory = std::function<std::unique_ptr<store_handle>(const std::fil
 
 class ConversationStoreContract : public ::testing::TestWithParam<store_factory> {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/conv-contract-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    handle_ = GetParam()(dir_);
-  }
-  void TearDown() override {
-    handle_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { handle_ = GetParam()(dir_.path()); }
   ports::conversation_store& store() { return handle_->store(); }
   void reopen() {
     handle_.reset();
-    handle_ = GetParam()(dir_);
+    handle_ = GetParam()(dir_.path());
   }
 
   static domain::conversation_session session(const std::string& id, const std::string& a,
@@ -72,7 +65,7 @@ class ConversationStoreContract : public ::testing::TestWithParam<store_factory>
     return testing::run_task(store().commit(std::move(c)));
   }
 
-  std::filesystem::path dir_;
+  testing::temp_dir dir_;  // declared first: the adapter goes before its directory
   std::unique_ptr<store_handle> handle_;
 };
 

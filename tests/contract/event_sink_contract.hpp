@@ -3,6 +3,7 @@
 // EventSinkContract with a factory that opens a sink on a fresh directory, and a way to read
 // back what it accepted (the JSON Lines file; a consumer of the topic).
 #include "../support/run_task.hpp"
+#include "../support/temp_dir.hpp"
 #include "ports/event_sink.hpp"
 
 #include <gtest/gtest.h>
@@ -27,15 +28,7 @@ using event_sink_factory =
 
 class EventSinkContract : public ::testing::TestWithParam<event_sink_factory> {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/conv-sink-contract-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    handle_ = GetParam()(dir_);
-  }
-  void TearDown() override {
-    handle_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { handle_ = GetParam()(dir_.path()); }
 
   static domain::event event(const std::string& id, const std::string& key, int n) {
     return domain::event{id, "session.created",
@@ -43,7 +36,7 @@ class EventSinkContract : public ::testing::TestWithParam<event_sink_factory> {
                          R"({"sessionId":")" + key + R"(","n":)" + std::to_string(n) + "}"};
   }
 
-  std::filesystem::path dir_;
+  testing::temp_dir dir_;  // declared first: the adapter goes before its directory
   std::unique_ptr<event_sink_handle> handle_;
 };
 

@@ -1,6 +1,7 @@
 // The embedded store copies its WAL back into the database file beside the writer, and the
 // WAL stays bounded while writes go on.
 #include "../support/run_task.hpp"
+#include "../support/temp_dir.hpp"
 #include "adapters/embedded/sqlite_database.hpp"
 
 #include <gtest/gtest.h>
@@ -14,14 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() /
-                  ("conv-ckpt-" + std::to_string(::getpid()) + "-" +
-                   std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  temp_dir() { fs::create_directories(path); }
-  ~temp_dir() { fs::remove_all(path); }
-};
-
 // One commit of about two pages.
 result<void> insert_filler(sqlite_connection& db) {
   db.exec(
@@ -31,8 +24,8 @@ result<void> insert_filler(sqlite_connection& db) {
 }
 
 TEST(SqliteCheckpointer, CopiesTheWalIntoTheDatabaseFileWhileTheWriterGoesOn) {
-  temp_dir dir;
-  const auto file = dir.path / "conversation.db";
+  testing::temp_dir dir;
+  const auto file = dir.path() / "conversation.db";
   auto db = sqlite_database::open(file, 1);
   const auto empty = fs::file_size(file);
   const int commits = 2 * sqlite_checkpointer::background_from;  // ~4 frames each

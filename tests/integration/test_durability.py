@@ -41,6 +41,15 @@ def test_a_live_session_survives_a_restart_and_its_timers_resume(make_service):
     assert e["endReason"] == "dropped"
 
 
+def session_once_not(svc, session_id, status, timeout):
+    """The session as marie sees it once its status is no longer `status`."""
+    deadline = time.monotonic() + timeout
+    while (got := svc.get(f"/sessions/{session_id}", "marie").json())["status"] == status:
+        assert time.monotonic() < deadline, got
+        time.sleep(0.1)
+    return got
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL])
 def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_service, stop_signal):
     # Down for longer than a completed call's minimum: counting the downtime would make the
@@ -53,10 +62,7 @@ def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_
     stopped = time.time()
     time.sleep(7)
     svc.start(svc.port)
-    deadline = time.monotonic() + 15
-    while (ended := svc.get(f"/sessions/{s['id']}", "marie").json())["status"] == "active":
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    ended = session_once_not(svc, s["id"], "active", timeout=15)
     assert ended["status"] == "cancelled" and ended["endReason"] == "dropped"
     assert ended["actualDurationSeconds"] < 6
     ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
@@ -77,10 +83,7 @@ def test_a_waiting_session_whose_connect_timeout_passed_while_down_is_cancelled_
     svc.stop()
     time.sleep(2.5)
     svc.start(svc.port)
-    deadline = time.monotonic() + 10
-    while (got := svc.get(f"/sessions/{s['id']}", "marie").json())["status"] == "waiting":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    got = session_once_not(svc, s["id"], "waiting", timeout=10)
     assert got["status"] == "cancelled" and got["endReason"] == "connect_timeout"
 
 
