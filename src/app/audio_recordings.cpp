@@ -84,13 +84,14 @@ ports::task<domain::conversation_session> audio_recordings::record(std::string s
       co_return make_error(errc::audio_already_uploaded, "this session already has a recording");
     s.audio_recording_url = url;
     ++s.version;
-    auto data = domain::session_event_data(s, "session.audio-uploaded");
-    data["audioRecordingUrl"] = url;
-    data["contentType"] = content_type;
-    data["sizeBytes"] = size;
+    json_object_text data;
+    domain::write_session_event_fields(data, s, "session.audio-uploaded");
+    data.field("audioRecordingUrl", url)
+        .field("contentType", content_type)
+        .field("sizeBytes", std::int64_t(size));
     ports::change_set changes;
     changes.sessions.push_back(s);
-    changes.events.push_back(ctx_.make_event("session.audio-uploaded", s.id, std::move(data)));
+    changes.events.push_back(ctx_.make_event("session.audio-uploaded", s.id, data.finish()));
     auto committed = co_await ctx_.store.commit(std::move(changes));
     if (committed) {
       ctx_.events_committed();

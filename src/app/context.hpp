@@ -12,8 +12,6 @@
 #include "ports/match_queue.hpp"
 #include "ports/scheduler.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <functional>
 
 namespace conv::app {
@@ -32,9 +30,10 @@ struct context {
   // Tells the outbox relay that new events were committed.
   std::function<void()> events_committed = [] {};
 
-  domain::event make_event(std::string_view type, std::string key, boost::json::object data) {
+  // `data`: the payload, a JSON object as text.
+  domain::event make_event(std::string_view type, std::string key, std::string data) {
     return domain::event{ids.new_id(), std::string(type), clock.now(), std::move(key),
-                         boost::json::serialize(data)};
+                         std::move(data)};
   }
 };
 

@@ -22,12 +22,6 @@ void log_failure(std::string_view what, const result<void>& r) {
   if (!r) log()->warn("{}: {}", what, r.error().message);
 }
 
-boost::json::object request_data(const matchmaking_request& r, std::string_view reason = {}) {
-  auto data = domain::request_event_data(r);
-  if (!reason.empty()) data["reason"] = reason;
-  return data;
-}
-
 }  // namespace
 
 ports::queued_request matchmaker::queued_from(const matchmaking_request& r) {
@@ -89,7 +83,8 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
   // Reserved: store the request before anyone can be matched with it.
   ports::change_set changes;
   changes.requests.push_back(request);
-  changes.events.push_back(ctx_.make_event("matchmaking.requested", user, request_data(request)));
+  changes.events.push_back(
+      ctx_.make_event("matchmaking.requested", user, domain::request_event_data(request)));
   auto stored = co_await ctx_.store.commit(std::move(changes));
   if (!stored) {
     log_failure("unreserve", co_await ctx_.queue.unreserve(user));
@@ -144,8 +139,8 @@ ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
 
   ports::change_set changes;
   if (!joiner_stored)
-    changes.events.push_back(
-        ctx_.make_event("matchmaking.requested", joiner.user_id, request_data(joiner)));
+    changes.events.push_back(ctx_.make_event("matchmaking.requested", joiner.user_id,
+                                             domain::request_event_data(joiner)));
   for (auto* r : pair_of(&waiting, &joiner)) {
     r->status = request_status::matched;
     r->matched_with_user_id = r == &waiting ? joiner.user_id : waiting.user_id;
@@ -155,9 +150,9 @@ ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
   }
   changes.sessions.push_back(session);
   changes.events.push_back(
-      ctx_.make_event("matchmaking.matched", waiting.user_id, request_data(waiting)));
+      ctx_.make_event("matchmaking.matched", waiting.user_id, domain::request_event_data(waiting)));
   changes.events.push_back(
-      ctx_.make_event("matchmaking.matched", joiner.user_id, request_data(joiner)));
+      ctx_.make_event("matchmaking.matched", joiner.user_id, domain::request_event_data(joiner)));
   changes.events.push_back(ctx_.make_event("session.created", session.id,
                                            domain::session_event_data(session, "session.created")));
   auto committed = co_await ctx_.store.commit(std::move(changes));
@@ -208,7 +203,7 @@ ports::task<matchmaking_request> matchmaker::finish_request(std::string request_
   ports::change_set changes;
   changes.requests.push_back(request);
   changes.events.push_back(
-      ctx_.make_event(event_type, request.user_id, request_data(request, reason)));
+      ctx_.make_event(event_type, request.user_id, domain::request_event_data(request, reason)));
   auto committed = co_await ctx_.store.commit(std::move(changes));
   if (!committed) {
     // Nothing changed: the request goes back in line and its owner may try again.

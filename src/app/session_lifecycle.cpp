@@ -38,6 +38,18 @@ std::vector<timer_key> session_timers(const conversation_session& s) {
           timer_key{timer_kind::heartbeat_timeout, s.id, s.participant2_id}};
 }
 
+// session.reported's payload: the session's, who reported whom, and what they said.
+std::string reported_event_data(const conversation_session& s, const std::string& reporter,
+                                const user_report& report) {
+  json_object_text data;
+  domain::write_session_event_fields(data, s, "session.reported");
+  data.field("reportedUserId", s.partner_of(reporter))
+      .field("reportedBy", reporter)
+      .field("reason", report.reason)
+      .field("details", report.details);
+  return data.finish();
+}
+
 }  // namespace
 
 ports::task<conversation_session> session_lifecycle::find_for(std::string user,
@@ -60,9 +72,7 @@ ports::task<conversation_session> session_lifecycle::report(std::string user,
                                                             std::string session_id,
                                                             std::string reason,
                                                             std::optional<std::string> details) {
-  boost::json::object report{{"reportedBy", user},
-                             {"reason", reason},
-                             {"details", details ? boost::json::value(*details) : nullptr}};
+  const user_report report{std::move(reason), std::move(details)};
   auto ended =
       co_await transition(session_id, session_trigger::reported, ctx_.clock.now(), user, report);
   if (ended || ended.error().code != errc::invalid_state) co_return ended;
@@ -71,12 +81,9 @@ ports::task<conversation_session> session_lifecycle::report(std::string user,
   // stays as it was.
   auto s = co_await find_for(user, session_id, false);
   if (!s) co_return s.error();
-  auto data = domain::session_event_data(*s, "session.reported");
-  data["reportedUserId"] = s->partner_of(user);
-  for (auto& [k, v] : report)
-    data[k] = v;
   ports::change_set changes;
-  changes.events.push_back(ctx_.make_event("session.reported", s->id, std::move(data)));
+  changes.events.push_back(
+      ctx_.make_event("session.reported", s->id, reported_event_data(*s, user, report)));
   auto committed = co_await ctx_.store.commit(std::move(changes));
   if (!committed) co_return committed.error();
   ctx_.events_committed();
@@ -85,7 +92,7 @@ ports::task<conversation_session> session_lifecycle::report(std::string user,
 
 ports::task<conversation_session> session_lifecycle::transition(
     std::string session_id, session_trigger trigger, timestamp at,
-    std::optional<std::string> participant, boost::json::object report) {
+    std::optional<std::string> participant, std::optional<user_report> report) {
   if (!domain::is_safe_id(session_id)) co_return session_not_found();
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     auto found = co_await ctx_.store.find_session(session_id);
@@ -101,12 +108,9 @@ ports::task<conversation_session> session_lifecycle::transition(
     ports::change_set changes;
     changes.sessions.push_back(t->after);
     for (auto type : t->events) {
-      auto data = domain::session_event_data(t->after, type);
-      if (type == "session.reported") {
-        data["reportedUserId"] = t->after.partner_of(*participant);
-        for (auto& [k, v] : report)
-          data[k] = v;
-      }
+      auto data = type == "session.reported" && report
+                      ? reported_event_data(t->after, *participant, *report)
+                      : domain::session_event_data(t->after, type);
       changes.events.push_back(ctx_.make_event(type, t->after.id, std::move(data)));
     }
     auto committed = co_await ctx_.store.commit(std::move(changes));

@@ -10,6 +10,12 @@
 
 namespace conv::app {
 
+// What a participant said in a report, for the session.reported event.
+struct user_report {
+  std::string reason;
+  std::optional<std::string> details;
+};
+
 class session_lifecycle {
  public:
   explicit session_lifecycle(context& ctx) : ctx_(ctx) {}
@@ -43,11 +49,9 @@ class session_lifecycle {
   ports::task<live_session_ptr> live_session(const std::string& session_id);
 
  private:
-  ports::task<domain::conversation_session> transition(std::string session_id,
-                                                       domain::session_trigger trigger,
-                                                       timestamp at,
-                                                       std::optional<std::string> participant,
-                                                       boost::json::object report = {});
+  ports::task<domain::conversation_session> transition(
+      std::string session_id, domain::session_trigger trigger, timestamp at,
+      std::optional<std::string> participant, std::optional<user_report> report = std::nullopt);
   boost::asio::awaitable<void> after_transition(const domain::conversation_session& before,
                                                 const domain::conversation_session& after);
   boost::asio::awaitable<void> cancel_session_timers(const domain::conversation_session& s);

@@ -19,29 +19,44 @@ std::string envelope_line(const event& e) {
   return line;
 }
 
-boost::json::object session_event_data(const conversation_session& s, std::string_view type) {
-  auto doc = to_json(s);
-  boost::json::object data{
-      {"sessionId", s.id},
-      {"participants", boost::json::array{boost::json::value(s.participant1_id),
-                                          boost::json::value(s.participant2_id)}},
-      {"topicId", doc["topicId"]},
-      {"targetLanguageCode", s.target_language_code},
-      {"status", status_name(s.status)},
-      {"startedAt", doc["startedAt"]},
-      {"endedAt", doc["endedAt"]},
-      {"actualDurationSeconds", s.actual_duration_seconds},
-      {"endReason", doc["endReason"]}};
-  if (type == "session.completed") data["xpEligible"] = true;
-  return data;
+void write_session_event_fields(json_object_text& out, const conversation_session& s,
+                                std::string_view type) {
+  std::string participants = "[";
+  append_json_string(participants, s.participant1_id);
+  participants += ',';
+  append_json_string(participants, s.participant2_id);
+  participants += ']';
+  out.field("sessionId", s.id)
+      .raw_field("participants", participants)
+      .field("topicId", s.topic_id)
+      .field("targetLanguageCode", s.target_language_code)
+      .field("status", status_name(s.status));
+  for (auto [key, time] : {std::pair{"startedAt", &s.started_at}, {"endedAt", &s.ended_at}}) {
+    if (*time)
+      out.field(key, format_rfc3339(**time));
+    else
+      out.null_field(key);
+  }
+  out.field("actualDurationSeconds", s.actual_duration_seconds);
+  if (s.reason == end_reason::none)
+    out.null_field("endReason");
+  else
+    out.field("endReason", end_reason_name(s.reason));
+  if (type == "session.completed") out.field("xpEligible", true);
 }
 
-boost::json::object request_event_data(const matchmaking_request& r) {
-  auto doc = to_json(r);
-  doc.erase("version");
-  doc["requestId"] = doc["id"];
-  doc.erase("id");
-  return doc;
+std::string session_event_data(const conversation_session& s, std::string_view type) {
+  json_object_text out;
+  write_session_event_fields(out, s, type);
+  return out.finish();
+}
+
+std::string request_event_data(const matchmaking_request& r, std::string_view reason) {
+  json_object_text out;
+  out.field("requestId", r.id);
+  write_fields_but_id(out, r);
+  if (!reason.empty()) out.field("reason", reason);
+  return out.finish();
 }
 
 }  // namespace conv::domain

@@ -1,10 +1,9 @@
 #pragma once
 // Events the service publishes to `conversation.events`, and their envelope.
+#include "common/json_text.hpp"
 #include "common/time.hpp"
 #include "domain/matchmaking_request.hpp"
 #include "domain/session.hpp"
-
-#include <boost/json/object.hpp>
 
 #include <string>
 #include <string_view>
@@ -26,9 +25,13 @@ struct event {
 std::string envelope_line(const event& e);
 
 // Payload of the session.* events: participants, topic, language, timings and outcome.
-// session.completed also carries xpEligible: true.
-boost::json::object session_event_data(const conversation_session& s, std::string_view type);
-// Payload of the matchmaking.* events.
-boost::json::object request_event_data(const matchmaking_request& r);
+// session.completed also carries xpEligible: true. Events that say more (a report, a
+// recording) add their fields after these.
+void write_session_event_fields(json_object_text& out, const conversation_session& s,
+                                std::string_view type);
+std::string session_event_data(const conversation_session& s, std::string_view type);
+// Payload of the matchmaking.* events: the request with its id as `requestId`, and the
+// reason it ended when there is one.
+std::string request_event_data(const matchmaking_request& r, std::string_view reason = {});
 
 }  // namespace conv::domain

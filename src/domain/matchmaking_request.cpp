@@ -8,10 +8,6 @@
 namespace conv::domain {
 namespace {
 
-boost::json::value optional_text(const std::optional<std::string>& s) {
-  return s ? boost::json::value(*s) : boost::json::value(nullptr);
-}
-
 std::optional<std::string> read_optional_text(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v || !v->is_string()) return std::nullopt;
@@ -73,21 +69,33 @@ result<join_wish> join_wish_from_body(const boost::json::value& body) {
   return wish;
 }
 
+void write_fields_but_id(json_object_text& out, const matchmaking_request& r) {
+  out.field("userId", r.user_id)
+      .field("learningProfileId", r.learning_profile_id)
+      .field("targetLanguageCode", r.target_language_code)
+      .field("userLevel", level_name(r.user_level))
+      .field("preferredTopicId", r.preferred_topic_id);
+  if (r.preferred_duration)
+    out.field("preferredDuration", *r.preferred_duration);
+  else
+    out.null_field("preferredDuration");
+  out.field("status", status_name(r.status))
+      .field("matchedWithUserId", r.matched_with_user_id)
+      .field("sessionId", r.session_id)
+      .field("createdAt", format_rfc3339(r.created_at))
+      .field("expiresAt", format_rfc3339(r.expires_at));
+}
+
+std::string to_json_text(const matchmaking_request& r) {
+  json_object_text out;
+  out.field("id", r.id);
+  write_fields_but_id(out, r);
+  out.field("version", r.version);
+  return out.finish();
+}
+
 boost::json::object to_json(const matchmaking_request& r) {
-  return {{"id", r.id},
-          {"userId", r.user_id},
-          {"learningProfileId", optional_text(r.learning_profile_id)},
-          {"targetLanguageCode", r.target_language_code},
-          {"userLevel", level_name(r.user_level)},
-          {"preferredTopicId", optional_text(r.preferred_topic_id)},
-          {"preferredDuration", r.preferred_duration ? boost::json::value(*r.preferred_duration)
-                                                     : boost::json::value(nullptr)},
-          {"status", status_name(r.status)},
-          {"matchedWithUserId", optional_text(r.matched_with_user_id)},
-          {"sessionId", optional_text(r.session_id)},
-          {"createdAt", format_rfc3339(r.created_at)},
-          {"expiresAt", format_rfc3339(r.expires_at)},
-          {"version", r.version}};
+  return boost::json::parse(to_json_text(r)).as_object();
 }
 
 std::optional<matchmaking_request> request_from_json(const boost::json::value& doc) {

@@ -1,6 +1,7 @@
 #pragma once
 // A learner's wish for a partner (seed ERD: MatchmakingRequest).
 #include "common/error.hpp"
+#include "common/json_text.hpp"
 #include "common/time.hpp"
 #include "domain/level.hpp"
 
@@ -45,7 +46,13 @@ struct join_wish {
 inline constexpr int max_preferred_duration_minutes = 60;
 result<join_wish> join_wish_from_body(const boost::json::value& body);
 
+// The request as the REST API and the store show it. The text is the definition; the object
+// is that text parsed, for callers that take a document apart.
+std::string to_json_text(const matchmaking_request& r);
 boost::json::object to_json(const matchmaking_request& r);
+// Every field but `id` and `version`, in the order of to_json_text (events name the id
+// `requestId` and carry no version).
+void write_fields_but_id(json_object_text& out, const matchmaking_request& r);
 std::optional<matchmaking_request> request_from_json(const boost::json::value& doc);
 
 }  // namespace conv::domain

@@ -1,16 +1,14 @@
 #include "domain/session.hpp"
 
+#include "common/json_text.hpp"
+
 #include <boost/json.hpp>
 
 namespace conv::domain {
 namespace {
 
-boost::json::value optional_time(const std::optional<timestamp>& t) {
-  return t ? boost::json::value(format_rfc3339(*t)) : boost::json::value(nullptr);
-}
-
-boost::json::value optional_text(const std::optional<std::string>& s) {
-  return s ? boost::json::value(*s) : boost::json::value(nullptr);
+std::optional<std::string> optional_time(const std::optional<timestamp>& t) {
+  return t ? std::optional(format_rfc3339(*t)) : std::nullopt;
 }
 
 std::optional<timestamp> read_optional_time(const boost::json::object& o, std::string_view key) {
@@ -80,27 +78,34 @@ std::optional<end_reason> parse_end_reason(std::string_view text) {
 }
 }  // namespace
 
+std::string to_json_text(const conversation_session& s) {
+  json_object_text out;
+  out.field("id", s.id)
+      .field("topicId", s.topic_id)
+      .field("targetLanguageCode", s.target_language_code)
+      .field("participant1Id", s.participant1_id)
+      .field("participant2Id", s.participant2_id)
+      .field("participant1Level", level_name(s.participant1_level))
+      .field("participant2Level", level_name(s.participant2_level))
+      .field("status", status_name(s.status));
+  out.field("scheduledAt", format_rfc3339(s.scheduled_at))
+      .field("startedAt", optional_time(s.started_at))
+      .field("endedAt", optional_time(s.ended_at))
+      .field("actualDurationSeconds", s.actual_duration_seconds);
+  if (s.reason == end_reason::none)
+    out.null_field("endReason");
+  else
+    out.field("endReason", end_reason_name(s.reason));
+  out.field("audioRecordingUrl", s.audio_recording_url)
+      .field("createdAt", format_rfc3339(s.created_at))
+      .field("participant1Connected", s.participant1_connected)
+      .field("participant2Connected", s.participant2_connected)
+      .field("version", s.version);
+  return out.finish();
+}
+
 boost::json::object to_json(const conversation_session& s) {
-  return {
-      {"id", s.id},
-      {"topicId", optional_text(s.topic_id)},
-      {"targetLanguageCode", s.target_language_code},
-      {"participant1Id", s.participant1_id},
-      {"participant2Id", s.participant2_id},
-      {"participant1Level", level_name(s.participant1_level)},
-      {"participant2Level", level_name(s.participant2_level)},
-      {"status", status_name(s.status)},
-      {"scheduledAt", format_rfc3339(s.scheduled_at)},
-      {"startedAt", optional_time(s.started_at)},
-      {"endedAt", optional_time(s.ended_at)},
-      {"actualDurationSeconds", s.actual_duration_seconds},
-      {"endReason", s.reason == end_reason::none ? boost::json::value(nullptr)
-                                                 : boost::json::value(end_reason_name(s.reason))},
-      {"audioRecordingUrl", optional_text(s.audio_recording_url)},
-      {"createdAt", format_rfc3339(s.created_at)},
-      {"participant1Connected", s.participant1_connected},
-      {"participant2Connected", s.participant2_connected},
-      {"version", s.version}};
+  return boost::json::parse(to_json_text(s)).as_object();
 }
 
 std::optional<conversation_session> session_from_json(const boost::json::value& doc) {

@@ -61,6 +61,9 @@ struct conversation_session {
   }
 };
 
+// The session as the REST API and the store show it. The text is the definition; the object
+// is that text parsed, for callers that take a document apart.
+std::string to_json_text(const conversation_session& s);
 boost::json::object to_json(const conversation_session& s);
 std::optional<conversation_session> session_from_json(const boost::json::value& doc);
 

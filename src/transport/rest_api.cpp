@@ -86,11 +86,16 @@ rest_api::rest_api(app::conversation_service& service, authenticator& auth,
 
 string_response rest_api::json_response(const string_request::header_type& req, http::status status,
                                         const json::value& body) {
+  return json_text_response(req, status, json::serialize(body));
+}
+
+string_response rest_api::json_text_response(const string_request::header_type& req,
+                                             http::status status, std::string body) {
   string_response res{status, req.version()};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(wants_keep_alive(req));
-  res.body() = json::serialize(body);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }
@@ -131,6 +136,9 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
   const auto method = req.method();
   auto respond = [&](http::status status, const json::value& body) {
     return json_response(req, status, body);
+  };
+  auto respond_text = [&](http::status status, std::string body) {
+    return json_text_response(req, status, std::move(body));
   };
   auto fail = [&](const error& e) { return error_response(req, e); };
 
@@ -271,24 +279,29 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       if (!wish) co_return fail(wish.error());
       auto joined = co_await matching.join(user, std::move(*wish));
       if (!joined) co_return fail(joined.error());
-      if (!joined->session)
-        co_return respond(http::status::accepted,
-                          {{"status", "pending"}, {"request", domain::to_json(joined->request)}});
-      co_return respond(http::status::created, {{"status", "matched"},
-                                                {"request", domain::to_json(joined->request)},
-                                                {"session", domain::to_json(*joined->session)},
-                                                {"isInitiator", false}});
+      json_object_text answer;
+      if (!joined->session) {
+        answer.field("status", "pending")
+            .raw_field("request", domain::to_json_text(joined->request));
+        co_return respond_text(http::status::accepted, answer.finish());
+      }
+      answer.field("status", "matched")
+          .raw_field("request", domain::to_json_text(joined->request))
+          .raw_field("session", domain::to_json_text(*joined->session))
+          .field("isInitiator", false);
+      co_return respond_text(http::status::created, answer.finish());
     }
     if (seg[1] == "leave" && method == http::verb::post) {
       auto left = co_await matching.leave(user);
       if (!left) co_return fail(left.error());
-      co_return respond(http::status::ok,
-                        {{"status", "cancelled"}, {"request", domain::to_json(*left)}});
+      json_object_text answer;
+      answer.field("status", "cancelled").raw_field("request", domain::to_json_text(*left));
+      co_return respond_text(http::status::ok, answer.finish());
     }
     if (seg[1] == "status" && method == http::verb::get) {
       auto latest = co_await matching.status(user);
       if (!latest) co_return fail(latest.error());
-      co_return respond(http::status::ok, domain::to_json(*latest));
+      co_return respond_text(http::status::ok, domain::to_json_text(*latest));
     }
     co_return fail(method_not_allowed());
   }
@@ -311,21 +324,25 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       if (!invalid.details.empty()) co_return fail(invalid);
       auto page = co_await service_.ctx.store.sessions_of(user, status, *limit, cursor);
       if (!page) co_return fail(page.error());
-      json::array items;
-      for (const auto& s : page->items)
-        items.push_back(domain::to_json(s));
-      co_return respond(http::status::ok,
-                        {{"items", std::move(items)}, {"nextCursor", optional_text(page->cursor)}});
+      std::string items = "[";
+      for (const auto& s : page->items) {
+        if (items.size() > 1) items += ',';
+        items += domain::to_json_text(s);
+      }
+      items += ']';
+      json_object_text answer;
+      answer.raw_field("items", items).field("nextCursor", page->cursor);
+      co_return respond_text(http::status::ok, answer.finish());
     }
     if (seg.size() == 2 && method == http::verb::get) {
       auto s = co_await lifecycle.find_for(user, seg[1], who->is_admin);
       if (!s) co_return fail(s.error());
-      co_return respond(http::status::ok, domain::to_json(*s));
+      co_return respond_text(http::status::ok, domain::to_json_text(*s));
     }
     if (seg.size() == 3 && seg[2] == "end" && method == http::verb::post) {
       auto ended = co_await lifecycle.end_by(user, seg[1]);
       if (!ended) co_return fail(ended.error());
-      co_return respond(http::status::ok, domain::to_json(*ended));
+      co_return respond_text(http::status::ok, domain::to_json_text(*ended));
     }
     if (seg.size() == 3 && seg[2] == "report" && method == http::verb::post) {
       auto body = parse_body(req);
@@ -337,7 +354,7 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       if (!in.ok()) co_return fail(in.failure());
       auto reported = co_await lifecycle.report(user, seg[1], *reason, details);
       if (!reported) co_return fail(reported.error());
-      co_return respond(http::status::ok, domain::to_json(*reported));
+      co_return respond_text(http::status::ok, domain::to_json_text(*reported));
     }
     co_return fail(method_not_allowed());
   }

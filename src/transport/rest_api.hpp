@@ -45,6 +45,9 @@ class rest_api {
                                                       std::string_view peer);
   static string_response json_response(const string_request::header_type& req, http::status status,
                                        const boost::json::value& body);
+  // `body` is already JSON text.
+  static string_response json_text_response(const string_request::header_type& req,
+                                            http::status status, std::string body);
   static string_response error_response(const string_request::header_type& req, const error& e);
 
  private:

@@ -53,7 +53,7 @@ std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::stri
 }
 
 result<void> write_session(sqlite_connection& db, const conversation_session& s) {
-  const auto doc = json::serialize(domain::to_json(s));
+  const auto doc = domain::to_json_text(s);
   if (s.version == 1) {
     auto st = db.prepare(
         "INSERT INTO sessions(id, participant1, participant2, status, created_at, version, doc) "
@@ -81,7 +81,7 @@ result<void> write_session(sqlite_connection& db, const conversation_session& s)
 }
 
 result<void> write_request(sqlite_connection& db, const matchmaking_request& r) {
-  const auto doc = json::serialize(domain::to_json(r));
+  const auto doc = domain::to_json_text(r);
   if (r.version == 1) {
     auto st = db.prepare(
         "INSERT INTO requests(id, user_id, status, created_at, version, doc) "

@@ -107,11 +107,57 @@ TEST(EventEnvelope, HasTheContractsFields) {
   EXPECT_EQ(env["data"].as_object()["sessionId"], "s1");
 }
 
+boost::json::object parsed(const std::string& text) {
+  return boost::json::parse(text).as_object();
+}
+
 TEST(SessionEvents, CompletedCarriesXpEligibility) {
   conversation_session s;
   s.status = session_status::completed;
-  EXPECT_EQ(session_event_data(s, "session.completed")["xpEligible"], true);
-  EXPECT_FALSE(session_event_data(s, "session.cancelled").contains("xpEligible"));
+  EXPECT_EQ(parsed(session_event_data(s, "session.completed"))["xpEligible"], true);
+  EXPECT_FALSE(parsed(session_event_data(s, "session.cancelled")).contains("xpEligible"));
+}
+
+TEST(SessionEvents, NameTheParticipantsTimingsAndOutcome) {
+  conversation_session s;
+  s.id = "s1";
+  s.participant1_id = "marie";
+  s.participant2_id = "jean";
+  s.started_at = t0;
+  s.reason = end_reason::dropped;
+  auto data = parsed(session_event_data(s, "session.cancelled"));
+  EXPECT_EQ(data["sessionId"], "s1");
+  EXPECT_EQ(data["participants"], boost::json::parse(R"(["marie","jean"])"));
+  EXPECT_EQ(data["topicId"], nullptr);
+  EXPECT_EQ(data["startedAt"], "2026-11-18T11:06:40.123Z");
+  EXPECT_EQ(data["endedAt"], nullptr);
+  EXPECT_EQ(data["endReason"], "dropped");
+}
+
+TEST(RequestEvents, CarryTheRequestAsRequestIdWithoutItsVersion) {
+  matchmaking_request r;
+  r.id = "r1";
+  r.user_id = "alice";
+  r.version = 3;
+  auto data = parsed(request_event_data(r, "left"));
+  auto doc = to_json(r);
+  EXPECT_EQ(data["requestId"], "r1");
+  EXPECT_FALSE(data.contains("id"));
+  EXPECT_FALSE(data.contains("version"));
+  EXPECT_EQ(data["reason"], "left");
+  for (const auto& [key, value] : doc) {
+    if (key == "id" || key == "version") continue;
+    EXPECT_EQ(data[key], value) << key;
+  }
+  EXPECT_FALSE(parsed(request_event_data(r)).contains("reason"));
+}
+
+TEST(DocumentText, EscapesWhatJsonRequires) {
+  // Reports carry a participant's free text; it must come back as it was written.
+  const std::string text = "say \"hi\"\\ then\n\ttab \x01 and é";
+  auto doc = parsed(json_object_text().field("details", text).field("n", 7).finish());
+  EXPECT_EQ(doc["details"].as_string(), text);
+  EXPECT_EQ(doc["n"], 7);
 }
 
 }  // namespace
