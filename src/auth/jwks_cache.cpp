@@ -60,6 +60,7 @@ bool jwks_cache::refresh() {
 bool jwks_cache::fetch_locked(std::int64_t now_seconds) {
   last_fetch_ = now_seconds;
   auto document = fetcher_->fetch();
+  ++finished_;
   if (!document) return false;
   auto keys = key_set::parse_jwks(*document);
   if (!keys) return false;
@@ -67,9 +68,10 @@ bool jwks_cache::fetch_locked(std::int64_t now_seconds) {
   return true;
 }
 
-bool jwks_cache::refresh_if_allowed(std::int64_t now_seconds) {
+bool jwks_cache::refresh_if_allowed(std::int64_t now_seconds, std::uint64_t fetches_seen) {
   // Checked and fetched under one lock: concurrent unknown kids cause one fetch, not many.
   std::lock_guard lock(mutex_);
+  if (finished_.load() != fetches_seen) return true;
   if (last_fetch_ && now_seconds - *last_fetch_ < min_interval_.count()) return false;
   return fetch_locked(now_seconds);
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Keeps the verifier's JWKS fresh. Fetching blocks (HTTP): callers run refresh*() on a
-// worker pool, never on an I/O thread.
+// thread of their own, never on an I/O thread.
 #include "auth/jwt_verifier.hpp"
 
 #include <atomic>
@@ -37,9 +37,15 @@ class jwks_cache {
 
   // Fetches now; true when the verifier got a new key set.
   bool refresh();
-  // For an unknown `kid`: fetches unless the last fetch was under `min_refetch_interval`
-  // ago, so random kids cannot make us hammer the JWKS URL. One fetch at a time.
-  bool refresh_if_allowed(std::int64_t now_seconds);
+  // Fetches finished so far, answered or not. A caller notes it before it waits for its
+  // turn to refresh.
+  std::uint64_t fetches_finished() const { return finished_.load(); }
+  // For an unknown `kid`, with `fetches_seen` fetches finished when the caller began to wait.
+  // True when the key set may have changed since: a fetch finished while the caller waited
+  // (tokens that arrive during a fetch are answered by it, not by one more each), or this
+  // call fetched a new set. Otherwise fetches unless the last fetch was under
+  // `min_refetch_interval` ago, so random kids cannot make us hammer the JWKS URL.
+  bool refresh_if_allowed(std::int64_t now_seconds, std::uint64_t fetches_seen);
 
  private:
   bool fetch_locked(std::int64_t now_seconds);
@@ -49,6 +55,7 @@ class jwks_cache {
   std::chrono::seconds min_interval_;
   std::mutex mutex_;
   std::optional<std::int64_t> last_fetch_;
+  std::atomic<std::uint64_t> finished_{0};
 };
 
 }  // namespace conv::auth

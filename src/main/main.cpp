@@ -145,7 +145,7 @@ int serve() {
   auth_options.issuer = settings.jwt_issuer;
   auth_options.audience = settings.jwt_audience;
   transport::authenticator authenticator(
-      auth_options, settings.jwt_jwks_url, settings.jwks_min_refresh, pool,
+      auth_options, settings.jwt_jwks_url, settings.jwks_min_refresh,
       {.per_second = settings.auth_failures_per_second, .burst = settings.auth_failure_burst});
 
   std::vector<transport::store_health> health{

@@ -36,20 +36,20 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
 }
 
 authenticator::authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                             std::chrono::seconds jwks_min_refresh, blocking_pool& pool,
-                             failure_budget failures)
-    : verifier_(std::move(options)), pool_(pool), failures_(failures.per_second, failures.burst) {
-  if (jwks_url)
-    jwks_ = std::make_unique<auth::jwks_cache>(
-        std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_,
-        jwks_min_refresh);
+                             std::chrono::seconds jwks_min_refresh, failure_budget failures)
+    : verifier_(std::move(options)), failures_(failures.per_second, failures.burst) {
+  if (!jwks_url) return;
+  jwks_ = std::make_unique<auth::jwks_cache>(
+      std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_,
+      jwks_min_refresh);
+  jwks_thread_ = std::make_unique<blocking_pool>(1);
 }
 
 authenticator::~authenticator() = default;
 
 boost::asio::awaitable<bool> authenticator::start() {
   if (!jwks_) co_return true;
-  auto fetched = co_await pool_.run([this] { return jwks_->refresh(); });
+  auto fetched = co_await jwks_thread_->run([this] { return jwks_->refresh(); });
   if (!fetched) log()->warn("the JWKS could not be fetched; tokens will fail until it can");
   co_return fetched;
 }
@@ -68,9 +68,11 @@ boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::st
   }
   auto verdict = verifier_.verify(token, unix_now());
   if (!verdict && verdict.error() == auth::verify_error::unknown_key && jwks_) {
-    // A key we do not know yet: the issuer may have rotated. Refetch (rate-limited) and retry.
-    const bool refreshed =
-        co_await pool_.run([this] { return jwks_->refresh_if_allowed(unix_now()); });
+    // A key we do not know yet: the issuer may have rotated. Refetch (rate-limited; a token
+    // that waited for another token's fetch is answered by it) and retry.
+    const auto seen = jwks_->fetches_finished();
+    const bool refreshed = co_await jwks_thread_->run(
+        [this, seen] { return jwks_->refresh_if_allowed(unix_now(), seen); });
     if (refreshed) verdict = verifier_.verify(token, unix_now());
   }
   if (!verdict) {

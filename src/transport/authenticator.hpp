@@ -30,8 +30,7 @@ class authenticator {
     double burst = 50;
   };
   authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                std::chrono::seconds jwks_min_refresh, blocking_pool& pool,
-                failure_budget failures);
+                std::chrono::seconds jwks_min_refresh, failure_budget failures);
   ~authenticator();
 
   // Fetches the JWKS once, when one is configured; false when that failed (the service
@@ -47,7 +46,10 @@ class authenticator {
 
   auth::jwt_verifier verifier_;
   std::unique_ptr<auth::jwks_cache> jwks_;
-  blocking_pool& pool_;
+  // JWKS fetches run here, one at a time, and tokens with an unknown kid wait here for
+  // theirs: a slow JWKS URL holds this thread, never the pool that event appends, uploads
+  // and probes need. Declared after jwks_: it stops first.
+  std::unique_ptr<blocking_pool> jwks_thread_;
   keyed_rate_limiter failures_;
   std::atomic<std::uint64_t> throttled_{0};
 };

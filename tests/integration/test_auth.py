@@ -66,11 +66,16 @@ class JwksServer:
     def __init__(self):
         self.keys = []
         self.fetches = 0
+        self.delay = 0.0  # seconds each fetch waits before it is answered
+        self.fetching = threading.Event()  # set when a delayed fetch begins
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 outer.fetches += 1
+                if outer.delay:
+                    outer.fetching.set()
+                    time.sleep(outer.delay)
                 body = jsonlib.dumps({"keys": outer.keys}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -138,3 +143,38 @@ def test_random_kids_cannot_make_the_service_hammer_the_jwks_url(make_service, j
     for i in range(30):
         status_with(svc, jwt.encode(claims(), key, algorithm="RS256", headers={"kid": f"random-{i}"}))
     assert jwks.fetches - before <= 1
+
+
+def test_a_slow_jwks_url_holds_only_the_tokens_waiting_for_it(make_service, jwks):
+    """Tokens with a kid the service does not know wait for one refetch of the JWKS. While the
+    JWKS URL is slow they must not hold the threads that event appends, uploads and readiness
+    probes need, and the keys the refetch brings in serve every token that waited for it."""
+    old, new = (rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2))
+    jwks.add(old, "a")
+    svc = make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_JWKS_URL": jwks.url, "CONV_JWT_JWKS_REFRESH_S": "1"})
+    assert status_with(svc, jwt.encode(claims(), old, algorithm="RS256", headers={"kid": "a"})).status_code == 404
+
+    jwks.add(new, "n")
+    jwks.delay = 3.0
+    time.sleep(1.2)  # past CONV_JWT_JWKS_REFRESH_S: an unknown kid may refetch
+    tokens = [jwt.encode(claims(), new, algorithm="RS256", headers={"kid": "n"}) for _ in range(3)]
+    tokens += [jwt.encode(claims(), old, algorithm="RS256", headers={"kid": f"random-{i}"}) for i in range(9)]
+    codes = {}
+    before = jwks.fetches
+    threads = [threading.Thread(target=lambda i, t: codes.update({i: status_with(svc, t).status_code}), args=(i, t))
+               for i, t in enumerate(tokens)]
+    for t in threads:
+        t.start()
+    assert jwks.fetching.wait(10), "no token made the service refetch the JWKS"
+    time.sleep(0.5)  # the other tokens arrive and wait for the fetch in progress
+
+    started = time.monotonic()
+    ready = requests.get(svc.base + "/readyz", timeout=10)
+    assert ready.status_code == 200, ready.text
+    assert time.monotonic() - started < 1.5, "the readiness probe waited for the JWKS fetch"
+
+    for t in threads:
+        t.join()
+    assert [codes[i] for i in range(3)] == [404] * 3, codes
+    assert [codes[i] for i in range(3, len(tokens))] == [401] * 9, codes
+    assert jwks.fetches - before == 1, "tokens that waited for the fetch made fetches of their own"

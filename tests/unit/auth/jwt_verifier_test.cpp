@@ -160,12 +160,13 @@ TEST(JwksCache, AnUnknownKidRefetchesAndRotationWorks) {
   jwt_verifier v({});
   jwks_cache cache(std::make_unique<scripted_fetcher>(&document, &fetches), v,
                    std::chrono::seconds(10));
-  ASSERT_TRUE(cache.refresh_if_allowed(now));
+  ASSERT_TRUE(cache.refresh_if_allowed(now, cache.fetches_finished()));
   const auto token_b = sign_rs256(b.get(), {{"alg", "RS256"}, {"kid", "b"}}, payload());
   EXPECT_EQ(failure(v, token_b), verify_error::unknown_key);
   document = jwks_of({public_jwk(a.get(), "a"), public_jwk(b.get(), "b")});
-  EXPECT_FALSE(cache.refresh_if_allowed(now + 9));  // too soon after the last fetch
-  EXPECT_TRUE(cache.refresh_if_allowed(now + 10));
+  EXPECT_FALSE(cache.refresh_if_allowed(
+      now + 9, cache.fetches_finished()));  // too soon after the last fetch
+  EXPECT_TRUE(cache.refresh_if_allowed(now + 10, cache.fetches_finished()));
   EXPECT_TRUE(v.verify(token_b, now));
   EXPECT_EQ(fetches, 2);
 }
@@ -178,11 +179,28 @@ TEST(JwksCache, RandomKidsCannotHammerTheJwksUrl) {
   jwks_cache cache(std::make_unique<scripted_fetcher>(&document, &fetches), v,
                    std::chrono::seconds(10));
   const std::int64_t t = 2'000'000'000;
-  EXPECT_TRUE(cache.refresh_if_allowed(t));
+  EXPECT_TRUE(cache.refresh_if_allowed(t, cache.fetches_finished()));
   for (int i = 1; i < 50; ++i)
-    EXPECT_FALSE(cache.refresh_if_allowed(t + i % 10));
-  EXPECT_TRUE(cache.refresh_if_allowed(t + 10));
+    EXPECT_FALSE(cache.refresh_if_allowed(t + i % 10, cache.fetches_finished()));
+  EXPECT_TRUE(cache.refresh_if_allowed(t + 10, cache.fetches_finished()));
   EXPECT_EQ(fetches, 2);
+}
+
+TEST(JwksCache, TokensThatWaitedForAFetchAreAnsweredByIt) {
+  auto a = make_rsa_key(), b = make_rsa_key();
+  std::string document = jwks_of({public_jwk(a.get(), "a"), public_jwk(b.get(), "b")});
+  int fetches = 0;
+  jwt_verifier v({});
+  jwks_cache cache(std::make_unique<scripted_fetcher>(&document, &fetches), v,
+                   std::chrono::seconds(1));
+  // Two tokens with the unknown kid "b" arrive together; the first one's fetch takes longer
+  // than the refetch interval. The second, which waited for it, verifies again without a
+  // fetch of its own.
+  const auto seen = cache.fetches_finished();
+  ASSERT_TRUE(cache.refresh_if_allowed(now, seen));
+  EXPECT_TRUE(cache.refresh_if_allowed(now + 5, seen));
+  EXPECT_EQ(fetches, 1);
+  EXPECT_TRUE(v.verify(sign_rs256(b.get(), {{"alg", "RS256"}, {"kid", "b"}}, payload()), now));
 }
 
 TEST(KeySet, SkipsUnusableKeysAndRejectsNonJwks) {
