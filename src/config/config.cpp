@@ -183,6 +183,8 @@ settings load(const env_lookup& lookup) {
   if (auto root = in.text("CONV_WEB_ROOT")) s.web_root = *root;
   s.max_connections =
       in.integer<std::size_t>("CONV_MAX_CONNECTIONS", s.max_connections, 1, 10'000'000);
+  s.max_connections_per_address = in.integer<std::size_t>(
+      "CONV_MAX_CONNECTIONS_PER_ADDRESS", s.max_connections_per_address, 1, 10'000'000);
   s.ws_messages_per_second = double(in.integer<unsigned>("CONV_WS_RATE_PER_S", 50, 1, 1'000'000));
   s.ws_burst = double(in.integer<unsigned>("CONV_WS_BURST", 100, 1, 1'000'000));
   s.ws_handshakes_per_second =

@@ -64,6 +64,8 @@ struct settings {
   std::string log_level = "info";
   std::optional<std::filesystem::path> web_root;
   std::size_t max_connections = 50'000;
+  // Per client address (IPv6: per /64); a trusted proxy's connections are not counted.
+  std::size_t max_connections_per_address = 2'000;
   // WebSocket flood control per connection: a steady rate and a burst allowance.
   double ws_messages_per_second = 50;
   double ws_burst = 100;

@@ -205,7 +205,9 @@ int serve() {
         transport::tcp::endpoint(asio::ip::make_address(settings.listen_host),
                                  settings.listen_port),
         api, gateway, service.audio, files.get(),
-        transport::server_limits{.max_connections = settings.max_connections},
+        transport::server_limits{
+            .max_connections = settings.max_connections,
+            .max_connections_per_address = settings.max_connections_per_address},
         transport::client_address(settings.trusted_proxies), metrics);
   } catch (const std::exception& e) {
     log->critical("cannot listen on {}:{}: {}", settings.listen_host, settings.listen_port,

@@ -70,9 +70,13 @@ http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint 
       files_(files),
       limits_(limits),
       clients_(std::move(clients)),
+      per_address_(limits_.max_connections_per_address),
       requests_total_(metrics.add_counter("conv_http_requests_total", "HTTP requests served")),
       refused_total_(metrics.add_counter("conv_http_connections_refused_total",
                                          "connections refused at the connection limit")),
+      refused_per_address_total_(
+          metrics.add_counter("conv_http_connections_refused_per_address_total",
+                              "connections refused at the limit per client address")),
       request_seconds_(
           metrics.add_histogram("conv_http_request_seconds", "time to answer an HTTP request")) {
   acceptor_.open(endpoint.protocol());
@@ -119,21 +123,30 @@ asio::awaitable<void> http_server::accept_loop() {
       refused_total_.inc();
       continue;  // the socket closes as it goes out of scope
     }
+    const auto peer = socket.remote_endpoint(ec).address();
+    if (ec) continue;  // gone already
+    // A trusted proxy carries many clients: it is not one of them, and is not counted.
+    auto ticket = clients_.trusts(peer)
+                      ? std::optional<connections_per_address::ticket>(std::in_place)
+                      : per_address_.admit(peer);
+    if (!ticket) {
+      refused_per_address_total_.inc();
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ec);
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, serve(std::move(socket)), asio::detached);
+    asio::co_spawn(ex, serve(std::move(socket), peer, std::move(*ticket)), asio::detached);
   }
 }
 
-asio::awaitable<void> http_server::serve(tcp::socket socket) {
-  connection_slot slot(open_);
+asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address peer_address,
+                                         connections_per_address::ticket ticket) {
+  connection_slot slot(open_, std::move(ticket));
 
-  boost::system::error_code peer_ec;
-  const auto peer_address = socket.remote_endpoint(peer_ec).address();
-  const auto peer = peer_ec ? std::string() : peer_address.to_string();
+  const auto peer = peer_address.to_string();
   // Only a trusted proxy's requests name their client; it may relay many clients' requests
   // over one connection, so each request is read for its own.
-  const bool proxied = !peer_ec && clients_.trusts(peer_address);
+  const bool proxied = clients_.trusts(peer_address);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {

@@ -2,6 +2,7 @@
 // Accepts TCP connections and serves HTTP/1.1 on them: REST, the streamed audio
 // endpoints, the web client's static files, and the upgrade to the WebSocket gateway.
 #include "transport/client_address.hpp"
+#include "transport/connections_per_address.hpp"
 #include "transport/http_types.hpp"
 #include "transport/rest_api.hpp"
 #include "transport/ws_gateway.hpp"
@@ -20,6 +21,8 @@ class static_files;
 
 struct server_limits {
   std::size_t max_connections = 50'000;
+  // Per client address (IPv6: per /64); a trusted proxy's connections are not counted.
+  std::size_t max_connections_per_address = 2'000;
   std::size_t max_json_body = 64 * 1024;
   std::size_t max_header = 16 * 1024;
   std::chrono::seconds idle_timeout{60};
@@ -45,7 +48,8 @@ class http_server {
 
  private:
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> serve(tcp::socket socket);
+  asio::awaitable<void> serve(tcp::socket socket, asio::ip::address peer_address,
+                              connections_per_address::ticket ticket);
 
   std::vector<asio::io_context*> contexts_;
   std::size_t next_context_ = 0;  // the accept loop's only
@@ -57,10 +61,12 @@ class http_server {
   server_limits limits_;
   client_address clients_;
   std::atomic<std::size_t> open_{0};
+  connections_per_address per_address_;
   std::atomic<std::size_t> busy_{0};
   std::atomic<bool> stopping_{false};
   observability::counter& requests_total_;
   observability::counter& refused_total_;
+  observability::counter& refused_per_address_total_;
   observability::histogram& request_seconds_;
 };
 

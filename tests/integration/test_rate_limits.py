@@ -3,6 +3,7 @@ and other users are unaffected; the budget comes back at the configured rate. In
 are limited per client address the same way, before verification."""
 import http.client
 import json
+import socket
 import time
 
 import pytest
@@ -135,3 +136,50 @@ def test_a_user_reconnecting_too_often_gets_429_and_others_do_not(make_service):
     metrics = service.get("/metrics").text
     line = next(l for l in metrics.splitlines() if l.startswith("conv_ws_handshakes_rate_limited_total"))
     assert float(line.split()[-1]) == 1
+
+
+def open_from(service, source):
+    """A TCP connection to the service from a chosen loopback source address."""
+    return socket.create_connection(("127.0.0.1", service.port), timeout=5, source_address=(source, 0))
+
+
+def served(conn):
+    """Whether the service answers a request on `conn` (a refused connection is closed unread)."""
+    try:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        return conn.recv(64).startswith(b"HTTP/1.1 200")
+    except (ConnectionResetError, BrokenPipeError):
+        return False
+
+
+def test_one_address_cannot_hold_more_than_its_share_of_connections(make_service):
+    service = make_service({"CONV_MAX_CONNECTIONS_PER_ADDRESS": "3"})
+    idle = [open_from(service, "127.0.0.2") for _ in range(3)]  # e.g. headers never finished
+    extra = open_from(service, "127.0.0.2")
+    assert not served(extra)
+    extra.close()
+    other = open_from(service, "127.0.0.3")
+    assert served(other), "another address is not affected"
+    other.close()
+    idle.pop().close()
+    deadline = time.monotonic() + 5
+    while True:  # until the close has reached the server
+        again = open_from(service, "127.0.0.2")
+        ok = served(again)
+        again.close()
+        if ok or time.monotonic() > deadline:
+            break
+    assert ok, "a closed connection gives its address its place back"
+    for c in idle:
+        c.close()
+    metrics = requests.get(service.base + "/metrics", timeout=5).text
+    line = next(l for l in metrics.splitlines() if l.startswith("conv_http_connections_refused_per_address_total"))
+    assert float(line.split()[-1]) >= 1
+
+
+def test_a_trusted_proxy_is_not_held_to_one_address_share(make_service):
+    service = make_service({"CONV_MAX_CONNECTIONS_PER_ADDRESS": "2", "CONV_TRUSTED_PROXIES": "127.0.0.4"})
+    conns = [open_from(service, "127.0.0.4") for _ in range(4)]
+    assert all(served(c) for c in conns)
+    for c in conns:
+        c.close()

@@ -73,6 +73,16 @@ TEST(Config, ReadsTheWebSocketHandshakeBudget) {
             std::string::npos);
 }
 
+TEST(Config, ReadsTheConnectionLimitPerAddress) {
+  EXPECT_EQ(load_map({{"CONV_DEV_AUTH", "true"}}).max_connections_per_address, 2000u);
+  EXPECT_EQ(load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_MAX_CONNECTIONS_PER_ADDRESS", "50"}})
+                .max_connections_per_address,
+            50u);
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_MAX_CONNECTIONS_PER_ADDRESS", "0"}})
+                .find("CONV_MAX_CONNECTIONS_PER_ADDRESS"),
+            std::string::npos);
+}
+
 TEST(Config, ReadsTheTrustedProxies) {
   EXPECT_TRUE(load_map({{"CONV_DEV_AUTH", "true"}}).trusted_proxies.empty());
   auto s = load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}});
