@@ -70,7 +70,7 @@ http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint 
       files_(files),
       limits_(limits),
       clients_(std::move(clients)),
-      per_address_(limits_.max_connections_per_address),
+      counts_(limits_.max_connections, limits_.max_connections_per_address),
       requests_total_(metrics.add_counter("conv_http_requests_total", "HTTP requests served")),
       refused_total_(metrics.add_counter("conv_http_connections_refused_total",
                                          "connections refused at the connection limit")),
@@ -84,7 +84,7 @@ http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint 
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   metrics.add_gauge("conv_http_connections_open", "open TCP connections (HTTP and WebSocket)",
-                    [this] { return double(open_.load()); });
+                    [this] { return double(counts_.open()); });
 }
 
 http_server::~http_server() = default;
@@ -119,30 +119,25 @@ asio::awaitable<void> http_server::accept_loop() {
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    if (open_.load() >= limits_.max_connections) {
-      refused_total_.inc();
-      continue;  // the socket closes as it goes out of scope
-    }
     const auto peer = socket.remote_endpoint(ec).address();
     if (ec) continue;  // gone already
-    // A trusted proxy carries many clients: it is not one of them, and is not counted.
-    auto ticket = clients_.trusts(peer)
-                      ? std::optional<connections_per_address::ticket>(std::in_place)
-                      : per_address_.admit(peer);
-    if (!ticket) {
-      refused_per_address_total_.inc();
-      continue;
+    // A trusted proxy carries many clients: it is not one of them, and has no share to keep.
+    auto admitted = counts_.admit(peer, !clients_.trusts(peer));
+    if (auto* refused = std::get_if<connection_counts::refusal>(&admitted)) {
+      (*refused == connection_counts::refusal::total ? refused_total_ : refused_per_address_total_)
+          .inc();
+      continue;  // the socket closes as it goes out of scope
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, serve(std::move(socket), peer, std::move(*ticket)), asio::detached);
+    asio::co_spawn(ex,
+                   serve(std::move(socket), peer, std::get<connection_slot>(std::move(admitted))),
+                   asio::detached);
   }
 }
 
 asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address peer_address,
-                                         connections_per_address::ticket ticket) {
-  connection_slot slot(open_, std::move(ticket));
-
+                                         connection_slot slot) {
   const auto peer = peer_address.to_string();
   // Only a trusted proxy's requests name their client; it may relay many clients' requests
   // over one connection, so each request is read for its own.

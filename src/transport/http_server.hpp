@@ -2,7 +2,7 @@
 // Accepts TCP connections and serves HTTP/1.1 on them: REST, the streamed audio
 // endpoints, the web client's static files, and the upgrade to the WebSocket gateway.
 #include "transport/client_address.hpp"
-#include "transport/connections_per_address.hpp"
+#include "transport/connection_slot.hpp"
 #include "transport/http_types.hpp"
 #include "transport/rest_api.hpp"
 #include "transport/ws_gateway.hpp"
@@ -42,14 +42,14 @@ class http_server {
   void start();
   // Stops accepting and closes idle keep-alive connections; requests in flight finish.
   void stop_accepting();
-  std::size_t open_connections() const { return open_.load(); }
+  std::size_t open_connections() const { return counts_.open(); }
   // Requests being answered now (idle keep-alive connections do not count).
   std::size_t requests_in_flight() const { return busy_.load(); }
 
  private:
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(tcp::socket socket, asio::ip::address peer_address,
-                              connections_per_address::ticket ticket);
+                              connection_slot slot);
 
   std::vector<asio::io_context*> contexts_;
   std::size_t next_context_ = 0;  // the accept loop's only
@@ -60,8 +60,7 @@ class http_server {
   static_files* files_;
   server_limits limits_;
   client_address clients_;
-  std::atomic<std::size_t> open_{0};
-  connections_per_address per_address_;
+  connection_counts counts_;
   std::atomic<std::size_t> busy_{0};
   std::atomic<bool> stopping_{false};
   observability::counter& requests_total_;
