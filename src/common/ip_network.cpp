@@ -1,5 +1,7 @@
 #include "common/ip_network.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
 
@@ -13,6 +15,19 @@ ip::address unmapped(const ip::address& address) {
   if (address.is_v6() && address.to_v6().is_v4_mapped())
     return ip::make_address_v4(ip::v4_mapped, address.to_v6());
   return address;
+}
+
+ip::address client_block(const ip::address& address) {
+  const auto a = unmapped(address);
+  if (a.is_v4()) return a;
+  auto bytes = a.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return ip::address_v6(bytes);
+}
+
+std::string client_block_text(const ip::address& address) {
+  const auto block = client_block(address);
+  return block.is_v4() ? block.to_string() : block.to_string() + "/64";
 }
 
 std::optional<ip_network> ip_network::parse(std::string_view text) {

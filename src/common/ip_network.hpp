@@ -4,6 +4,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace conv {
@@ -26,5 +27,12 @@ class ip_network {
 
 // `address` with an IPv4-mapped IPv6 address turned into the IPv4 one.
 boost::asio::ip::address unmapped(const boost::asio::ip::address& address);
+
+// What is limited per client: an IPv4 address, or the /64 block an IPv6 address is in (its
+// low 64 bits zero). A subscriber is given a whole /64 and a host may use any address in it,
+// so counting IPv6 addresses one by one would give one client 2^64 budgets.
+boost::asio::ip::address client_block(const boost::asio::ip::address& address);
+// client_block() as text: "192.0.2.1", "2001:db8:1:2::/64".
+std::string client_block_text(const boost::asio::ip::address& address);
 
 }  // namespace conv

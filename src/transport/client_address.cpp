@@ -40,7 +40,7 @@ bool client_address::trusts(const asio::ip::address& address) const {
 
 std::string client_address::of(const asio::ip::address& peer, const http::fields& headers) const {
   auto client = unmapped(peer);
-  if (!trusts(client)) return client.to_string();
+  if (!trusts(client)) return client_block_text(client);
   // Several X-Forwarded-For lines read as one list, in order: the last line's last entry
   // is the nearest hop.
   std::vector<std::string_view> hops;
@@ -59,7 +59,7 @@ std::string client_address::of(const asio::ip::address& peer, const http::fields
     client = *address;
     if (!trusts(client)) break;
   }
-  return client.to_string();
+  return client_block_text(client);
 }
 
 }  // namespace conv::transport

@@ -20,9 +20,10 @@ class client_address {
 
   bool trusts(const asio::ip::address& address) const;
 
-  // The client of a request received from `peer`, as text. `peer` itself unless it is a
-  // trusted proxy. An X-Forwarded-For entry that is not an address stops the walk: the
-  // client is then the proxy that wrote it.
+  // The client of a request received from `peer`, as the text of its client_block() (an
+  // IPv4 address, an IPv6 /64). `peer` itself unless it is a trusted proxy. An
+  // X-Forwarded-For entry that is not an address stops the walk: the client is then the
+  // proxy that wrote it.
   std::string of(const asio::ip::address& peer, const http::fields& headers) const;
 
  private:

@@ -8,17 +8,10 @@ namespace conv::transport {
 namespace {
 
 detail::address_key key_of(const boost::asio::ip::address& address) {
-  const auto a = unmapped(address);
-  detail::address_key k{};
-  if (a.is_v4()) {  // as ::ffff:a.b.c.d, apart from every IPv6 block
-    const auto v4 = a.to_v4().to_bytes();
-    k[10] = k[11] = 0xff;
-    std::memcpy(k.data() + 12, v4.data(), 4);
-    return k;
-  }
-  const auto v6 = a.to_v6().to_bytes();
-  std::memcpy(k.data(), v6.data(), 8);  // the /64
-  return k;
+  const auto block = client_block(address);
+  if (block.is_v6()) return block.to_v6().to_bytes();
+  // As ::ffff:a.b.c.d, apart from every IPv6 block.
+  return boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, block.to_v4()).to_bytes();
 }
 
 }  // namespace

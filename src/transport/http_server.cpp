@@ -138,7 +138,7 @@ asio::awaitable<void> http_server::accept_loop() {
 
 asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address peer_address,
                                          connection_slot slot) {
-  const auto peer = peer_address.to_string();
+  const auto peer = client_block_text(peer_address);
   // Only a trusted proxy's requests name their client; it may relay many clients' requests
   // over one connection, so each request is read for its own.
   const bool proxied = clients_.trusts(peer_address);

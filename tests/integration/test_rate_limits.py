@@ -114,6 +114,16 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(make_se
     assert refused.value.status_code == 429
 
 
+def test_an_ipv6_client_cannot_escape_its_budget_by_changing_address_within_its_slash64(make_service):
+    service = make_service({**FAILURES, "CONV_TRUSTED_PROXIES": "127.0.0.1"})
+    good = service.token("alice")
+    spend_budget(service, "127.0.0.1", "2001:db8:1:2::1")
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good, "2001:db8:1:2:ffff:ffff:ffff:7")
+    assert status == 429  # the same subscriber's block
+    status, _, _ = get_from(service, "127.0.0.1", "/topics", good, "2001:db8:1:3::1")
+    assert status == 200  # another subscriber
+
+
 def test_an_untrusted_peer_cannot_escape_its_budget_with_the_header(make_service):
     service = make_service({**FAILURES, "CONV_TRUSTED_PROXIES": "127.0.0.1"})
     good = service.token("alice")

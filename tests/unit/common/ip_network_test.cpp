@@ -48,5 +48,13 @@ TEST(IpNetwork, RefusesWhatIsNotAnAddressOrNetwork) {
     EXPECT_FALSE(ip_network::parse(bad)) << bad;
 }
 
+TEST(ClientBlock, IsTheIpv4AddressOrTheIpv6Slash64) {
+  const auto ip = [](const char* t) { return boost::asio::ip::make_address(t); };
+  EXPECT_EQ(client_block_text(ip("192.0.2.1")), "192.0.2.1");
+  EXPECT_EQ(client_block_text(ip("::ffff:192.0.2.1")), "192.0.2.1");
+  EXPECT_EQ(client_block_text(ip("2001:db8:1:2:3:4:5:6")), "2001:db8:1:2::/64");
+  EXPECT_EQ(client_block(ip("2001:db8:1:2:3:4:5:6")), client_block(ip("2001:db8:1:2::ffff")));
+}
+
 }  // namespace
 }  // namespace conv

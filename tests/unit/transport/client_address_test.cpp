@@ -72,10 +72,18 @@ TEST(ClientAddress, NoHeaderOrOnlyProxiesLeavesTheNearestProxy) {
 TEST(ClientAddress, PortsAndBracketsAsSomeProxiesWriteThem) {
   const auto clients = trusting({"10.0.0.0/8", "::1"});
   EXPECT_EQ(clients.of(addr("10.0.0.5"), forwarded_for({"203.0.113.9:4711"})), "203.0.113.9");
-  EXPECT_EQ(clients.of(addr("10.0.0.5"), forwarded_for({"[2001:db8::7]:443"})), "2001:db8::7");
-  EXPECT_EQ(clients.of(addr("::1"), forwarded_for({"2001:db8::8"})), "2001:db8::8");
+  EXPECT_EQ(clients.of(addr("10.0.0.5"), forwarded_for({"[2001:db8::7]:443"})), "2001:db8::/64");
+  EXPECT_EQ(clients.of(addr("::1"), forwarded_for({"2001:db8::8"})), "2001:db8::/64");
   EXPECT_EQ(clients.of(addr("::ffff:10.0.0.5"), forwarded_for({"::ffff:203.0.113.9"})),
             "203.0.113.9");
+}
+
+TEST(ClientAddress, AnIpv6ClientIsItsSlash64) {
+  // One subscriber's block: every address in it spends one budget.
+  const client_address clients({});
+  EXPECT_EQ(clients.of(addr("2001:db8:1:2:aaaa::1"), {}), "2001:db8:1:2::/64");
+  EXPECT_EQ(clients.of(addr("2001:db8:1:2:bbbb::9"), {}), "2001:db8:1:2::/64");
+  EXPECT_EQ(clients.of(addr("2001:db8:1:3::1"), {}), "2001:db8:1:3::/64");
 }
 
 }  // namespace
