@@ -5,6 +5,8 @@
 #include "domain/validation.hpp"
 #include "observability/logging.hpp"
 
+#include <algorithm>
+
 namespace conv::app {
 namespace {
 
@@ -249,9 +251,16 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
     case timer_kind::connect_timeout:
       trigger = session_trigger::waiting_timeout;
       break;
-    case timer_kind::max_duration:
+    case timer_kind::max_duration: {
       trigger = session_trigger::max_duration_reached;
+      // After a restart this timer may have been put off past the participants' chance to
+      // reconnect (track()); the call then ends at its limit, not when the timer fired.
+      if (!resumed_) break;
+      auto found = co_await ctx_.store.find_session(key.id);
+      if (found && *found && (*found)->started_at)
+        at = std::min(due, *(*found)->started_at + ctx_.times.max_duration);
       break;
+    }
     case timer_kind::heartbeat_timeout:
       trigger = session_trigger::heartbeat_timeout;
       at = due - ctx_.times.heartbeat_timeout;  // the call ended with the last heartbeat
@@ -290,11 +299,17 @@ boost::asio::awaitable<void> session_lifecycle::track(const conversation_session
                 co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
                                                  s.created_at + ctx_.times.waiting_timeout));
   } else if (s.status == session_status::active && resumed) {
-    // After a restart, participants get a full heartbeat timeout to reconnect.
-    log_failure("schedule max duration",
-                co_await ctx_.scheduler.schedule({timer_kind::max_duration, s.id},
-                                                 *s.started_at + ctx_.times.max_duration));
+    // After a restart, participants get a full heartbeat timeout to reconnect. A limit that
+    // passed while the service was down, or passes before they could, waits for that
+    // verdict (and a heartbeat interval more, so the heartbeat timeouts have been handled):
+    // if nobody came back, a heartbeat timeout has ended the call as dropped at the previous
+    // run's last sign of life; if the call went on, this timer ends it at its limit.
     const auto restarted = resumed_ ? resumed_->at : ctx_.clock.now();
+    const auto verdict = restarted + ctx_.times.heartbeat_timeout + ctx_.times.heartbeat_interval;
+    log_failure("schedule max duration",
+                co_await ctx_.scheduler.schedule(
+                    {timer_kind::max_duration, s.id},
+                    std::max(*s.started_at + ctx_.times.max_duration, verdict)));
     for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
       log_failure("schedule heartbeat timeout",
                   co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},

@@ -1,5 +1,7 @@
 #include "domain/session_lifecycle.hpp"
 
+#include <algorithm>
+
 namespace conv::domain {
 namespace {
 
@@ -108,7 +110,9 @@ std::optional<transition> apply_trigger(const conversation_session& s, session_t
     after.started_at = at;
   } else {
     after.reason = row->reason;
-    after.ended_at = at;
+    // A call never ends before it started (a resumed call that started after the previous
+    // run's last sign of life ends at that mark: see app::session_lifecycle).
+    after.ended_at = s.started_at ? std::max(at, *s.started_at) : at;
     after.actual_duration_seconds = s.started_at ? int(lasted.count()) : 0;
   }
   for (auto ev : row->events)

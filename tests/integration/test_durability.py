@@ -69,6 +69,54 @@ def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_
     assert ended_at <= stopped + 0.5  # within the marking interval of the stop, not at the restart
 
 
+DOWNTIME_PAST_THE_LIMIT = {"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_HEARTBEAT_INTERVAL_S": "1",
+                           "CONV_MIN_COMPLETED_S": "6", "CONV_MAX_DURATION_S": "8"}
+
+
+def test_a_call_whose_limit_passed_while_down_and_nobody_resumes_is_dropped_not_completed(make_service):
+    # The call died with the service, one second in; its 8-s limit passes while it is down.
+    svc = make_service(DOWNTIME_PAST_THE_LIMIT)
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    svc.stop(signal.SIGKILL)
+    stopped = time.time()
+    time.sleep(9)
+    svc.start(svc.port)
+    ended = session_once_not(svc, s["id"], "active", timeout=15)
+    assert (ended["status"], ended["endReason"]) == ("cancelled", "dropped"), ended
+    assert ended["actualDurationSeconds"] < 6
+    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    assert ended_at <= stopped + 0.5
+
+
+def test_a_call_whose_limit_passed_while_down_and_that_went_on_ends_at_its_limit(make_service):
+    # Media is peer to peer: the participants kept talking while the service was down, and
+    # say so with their heartbeats once it is back.
+    svc = make_service(DOWNTIME_PAST_THE_LIMIT)
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    started = datetime.datetime.fromisoformat(
+        svc.get(f"/sessions/{s['id']}", "marie").json()["startedAt"].replace("Z", "+00:00"))
+    svc.stop(signal.SIGKILL)
+    time.sleep(9)
+    svc.start(svc.port)
+    wa, wb = svc.ws("marie"), svc.ws("jean")
+    ended = None
+    deadline = time.monotonic() + 15
+    while ended is None and time.monotonic() < deadline:
+        for ws in (wa, wb):
+            ws.send({"type": "heartbeat", "sessionId": s["id"]})
+        try:
+            ended = wa.recv("session-ended", timeout=0.5)
+        except TimeoutError:
+            pass
+    assert ended is not None and ended["endReason"] == "max_duration", ended
+    got = svc.get(f"/sessions/{s['id']}", "marie").json()
+    assert got["status"] == "completed" and got["actualDurationSeconds"] == 8, got
+    ended_at = datetime.datetime.fromisoformat(got["endedAt"].replace("Z", "+00:00"))
+    assert (ended_at - started).total_seconds() == 8
+
+
 def test_a_waiting_session_survives_a_restart_and_can_start(service):
     wa, wb, s = pair(service)
     service.restart()

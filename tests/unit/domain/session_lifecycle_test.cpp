@@ -142,5 +142,16 @@ TEST(Lifecycle, HeartbeatTimeoutEndsTheCallAtTheLastHeartbeat) {
   EXPECT_EQ(t->after.actual_duration_seconds, 200);
 }
 
+TEST(Lifecycle, ACallNeverEndsBeforeItStarted) {
+  // A resumed call that started after the previous run's last sign of life is ended at that
+  // mark: the end is the start, and the call lasted nothing.
+  auto s = session_in(active);
+  auto t = apply_trigger(s, heartbeat_timeout, *s.started_at - std::chrono::seconds(1),
+                         {std::chrono::seconds(120)});
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->after.ended_at, s.started_at);
+  EXPECT_EQ(t->after.actual_duration_seconds, 0);
+}
+
 }  // namespace
 }  // namespace conv::domain
