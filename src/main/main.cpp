@@ -278,10 +278,14 @@ int serve() {
   });
 
   threads.run();
-  // What is still pending (a connection stuck in a store call, an idle keep-alive exchange)
-  // is destroyed now, while the server, the gateway and the service it refers to exist.
-  threads.destroy_pending_handlers();
+  // The threads that hand results back to the I/O contexts stop first: what they hand back
+  // is queued there. Then everything still pending (a connection waiting for the store, a
+  // file write or a JWKS fetch, an idle keep-alive exchange) is destroyed, while the server,
+  // the gateway and the service it refers to exist.
   pool.stop();
+  database->stop();
+  authenticator.stop();
+  threads.destroy_pending_handlers();
   log->info("stopped");
   return exit_code;
 }

@@ -47,6 +47,10 @@ authenticator::authenticator(auth::verifier_options options, std::optional<std::
 
 authenticator::~authenticator() = default;
 
+void authenticator::stop() {
+  if (jwks_thread_) jwks_thread_->stop();
+}
+
 boost::asio::awaitable<bool> authenticator::start() {
   if (!jwks_) co_return true;
   auto fetched = co_await jwks_thread_->run([this] { return jwks_->refresh(); });

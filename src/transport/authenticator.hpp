@@ -40,6 +40,8 @@ class authenticator {
   boost::asio::awaitable<result<auth::claims>> authenticate(std::string_view token,
                                                             std::string_view peer);
   std::uint64_t throttled_total() const { return throttled_.load(); }
+  // Waits for a JWKS fetch in progress and what queues behind it; see sqlite_database::stop.
+  void stop();
 
  private:
   result<auth::claims> refuse(std::string_view peer, std::string_view why);

@@ -160,6 +160,15 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       }
       co_return;  // closed or timed out: nobody to answer
     }
+    if (stopping_) {
+      // A kept-alive connection's next request, arrived after the service began to stop: it
+      // would not be answered before the end. The client can send it elsewhere.
+      auto res = closing_error_response(
+          header.get().version(),
+          make_error(errc::service_unavailable, "the service is shutting down"));
+      co_await http::async_write(stream, res, use_tuple);
+      co_return;
+    }
     const auto started = std::chrono::steady_clock::now();
     requests_total_.inc();
     ++busy_;

@@ -40,7 +40,8 @@ class http_server {
 
   tcp::endpoint local_endpoint() const;
   void start();
-  // Stops accepting and closes idle keep-alive connections; requests in flight finish.
+  // Stops accepting; requests in flight finish, and a request that arrives afterwards on a
+  // kept-alive connection gets 503 SERVICE_UNAVAILABLE and the connection closes.
   void stop_accepting();
   std::size_t open_connections() const { return counts_.open(); }
   // Requests being answered now (idle keep-alive connections do not count).

@@ -154,6 +154,23 @@ def test_sigterm_closes_websockets_with_1001_and_exits_cleanly(service):
     assert service.proc.wait(timeout=20) == 0
 
 
+def test_a_request_on_a_kept_alive_connection_after_sigterm_gets_503(service):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10)
+    conn.request("GET", "/healthz")
+    first = conn.getresponse()
+    first.read()
+    assert first.status == 200 and not first.will_close
+    w = service.ws("alice")  # does not answer the close frame: the stop waits for it
+    service.proc.send_signal(signal.SIGTERM)
+    assert w.wait_closed()[0] == 1001  # the service is stopping
+    conn.request("GET", "/healthz")
+    late = conn.getresponse()
+    body = json.loads(late.read())
+    assert late.status == 503 and body["error"]["code"] == "SERVICE_UNAVAILABLE", body
+    assert service.proc.wait(timeout=20) == 0
+
+
 def test_sigterm_lets_a_request_in_flight_finish(service):
     import threading
     wa, wb, s = pair(service)

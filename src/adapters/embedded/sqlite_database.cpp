@@ -25,13 +25,17 @@ sqlite_database::sqlite_database(const std::filesystem::path& file, std::size_t 
 }
 
 sqlite_database::~sqlite_database() {
+  stop();
+}
+
+void sqlite_database::stop() {
   readers_.stop();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
 }
 
 std::unique_ptr<sqlite_connection> sqlite_database::checkout() {

@@ -38,6 +38,11 @@ class sqlite_database {
                                                std::size_t readers = 4);
   ~sqlite_database();
 
+  // Runs what is queued, then stops the writer and the readers; idempotent. At shutdown it
+  // comes before the I/O contexts' pending handlers are destroyed: the completions it hands
+  // back are queued there, and go with them while what they refer to still exists.
+  void stop();
+
   // Runs `fn` in the next group transaction; resumes the caller with its result once the
   // transaction is committed (or with service_unavailable when the commit failed).
   boost::asio::awaitable<result<void>> write(write_fn fn);
