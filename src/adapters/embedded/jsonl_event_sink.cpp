@@ -24,9 +24,13 @@ const auto& log() {
 
 jsonl_event_sink::jsonl_event_sink(std::filesystem::path file, blocking_pool& pool)
     : file_(std::move(file)), pool_(pool) {
-  fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0)
     throw std::runtime_error("cannot open " + file_.string() + ": " + std::strerror(errno));
+  struct stat st {};
+  char last = '\n';
+  if (::fstat(fd_, &st) == 0 && st.st_size > 0 && ::pread(fd_, &last, 1, st.st_size - 1) == 1)
+    torn_ = last != '\n';
 }
 
 jsonl_event_sink::~jsonl_event_sink() {
@@ -38,32 +42,49 @@ jsonl_event_sink::~jsonl_event_sink() {
 result<void> jsonl_event_sink::reopen_if_removed() {
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) return {};
-  const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int fd = ::open(file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0)
     return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
   ::close(fd_);
   fd_ = fd;
+  torn_ = false;
   log()->warn("{} was removed: appending to a new one", file_.string());
   return {};
 }
 
 result<void> jsonl_event_sink::append(const std::string& lines) {
   std::lock_guard lock(mutex_);
+  auto failure = [] {
+    return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
+  };
   auto written = [&]() -> result<void> {
     if (auto reopened = reopen_if_removed(); !reopened) return reopened;
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return failure();
+    std::string with_newline;
+    std::string_view out = lines;
+    if (torn_) {
+      with_newline = "\n" + lines;
+      out = with_newline;
+    }
+    // What a failed append wrote is taken back: the batch is retried whole, and a fragment
+    // left in front of it would make its first event unreadable.
+    auto undo = [&] {
+      const auto err = failure();
+      if (::ftruncate(fd_, st.st_size) != 0) torn_ = true;
+      return err;
+    };
     std::size_t done = 0;
-    while (done < lines.size()) {
-      const auto n = ::write(fd_, lines.data() + done, lines.size() - done);
+    while (done < out.size()) {
+      const auto n = ::write(fd_, out.data() + done, out.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
-        return make_error(errc::service_unavailable,
-                          std::string("event log: ") + std::strerror(errno));
+        return undo();
       }
       done += std::size_t(n);
     }
-    if (::fdatasync(fd_) != 0)
-      return make_error(errc::service_unavailable,
-                        std::string("event log: ") + std::strerror(errno));
+    if (::fdatasync(fd_) != 0) return undo();
+    torn_ = false;
     return {};
   }();
   if (written)

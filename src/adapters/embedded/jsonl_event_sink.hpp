@@ -28,6 +28,9 @@ class jsonl_event_sink : public ports::event_sink {
   std::mutex mutex_;
   int fd_ = -1;
   std::optional<error> last_failure_;  // of the last append; under mutex_
+  // The file may end inside a line (a torn write that could not be taken back, or a crash
+  // in the middle of one): the next append starts on a line of its own.
+  bool torn_ = false;
 };
 
 }  // namespace conv::adapters::embedded
