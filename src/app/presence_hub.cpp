@@ -46,22 +46,23 @@ bool presence_hub::detach(const std::string& user, const connection_sink* sink) 
   return true;
 }
 
-void presence_hub::send(const std::string& user, outbound_message message, timestamp now) {
+void presence_hub::send(const std::string& user, outbound_message message, timestamp now,
+                        origin from) {
   auto& s = shard_of(user);
   std::lock_guard lock(s.mutex);
   auto& entry = s.users[user];
   if (entry.sink)
     entry.sink->push(std::move(message));  // only queues: cheap enough to do under the lock
   else
-    hold(entry, std::move(message), now);
+    hold(entry, std::move(message), now, from);
 }
 
-void presence_hub::hold(user_entry& entry, outbound_message message, timestamp now) {
+void presence_hub::hold(user_entry& entry, outbound_message message, timestamp now, origin from) {
   if (!entry.held) entry.held = std::make_unique<held_queue>();
   auto& held = *entry.held;
   drop_aged(held, now);
-  if (held.messages.size() >= limits_.max_messages ||
-      held.bytes + message->size() > limits_.max_bytes) {
+  if (from == origin::relayed && (held.messages.size() >= limits_.max_messages ||
+                                  held.bytes + message->size() > limits_.max_bytes)) {
     ++held_dropped_;
     return;
   }

@@ -62,8 +62,15 @@ class presence_hub {
                   connection_order order);
   // Forgets `sink` if it is still the user's connection; true when it was.
   bool detach(const std::string& user, const connection_sink* sink);
+  // Whose message it is. Relayed signaling is held within the count and byte limits (a
+  // partner cannot make the service hold more); the service's own messages (match-found,
+  // session-*, match-timeout, peer-status) are held whatever was relayed before them: they
+  // are few per session, and a participant who misses session-ended never learns the call
+  // ended. Every held message goes after the age limit.
+  enum class origin { service, relayed };
   // Delivers to the user's connection, or holds the message.
-  void send(const std::string& user, outbound_message message, timestamp now);
+  void send(const std::string& user, outbound_message message, timestamp now,
+            origin from = origin::service);
   bool is_online(const std::string& user) const;
   // Closes the user's connection (e.g. the user was banned).
   void disconnect(const std::string& user, std::uint16_t code, std::string_view reason);
@@ -96,7 +103,7 @@ class presence_hub {
     std::unordered_map<std::string, user_entry> users;
   };
   shard& shard_of(std::string_view user) const;
-  void hold(user_entry& entry, outbound_message message, timestamp now);
+  void hold(user_entry& entry, outbound_message message, timestamp now, origin from);
   // Drops the messages older than the age limit from the front of `held`.
   void drop_aged(held_queue& held, timestamp now) const;
   // Users whose entry satisfies `which` (for the gauges; walks every shard).

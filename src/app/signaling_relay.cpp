@@ -186,7 +186,8 @@ outbound_message signaling_relay::relay(const std::string& user, std::string_vie
   } else {
     forwarded = with_sender(text, user);
   }
-  ctx_.hub.send(session->partner_of(user), make_message(std::move(forwarded)), ctx_.clock.now());
+  ctx_.hub.send(session->partner_of(user), make_message(std::move(forwarded)), ctx_.clock.now(),
+                presence_hub::origin::relayed);
   relayed_.fetch_add(1, std::memory_order_relaxed);
   return outbound_message{};
 }

@@ -80,15 +80,28 @@ TEST(PresenceHub, HoldsMessagesForAnOfflineUserAndDeliversThemInOrder) {
 TEST(PresenceHub, HeldMessagesAreBoundedInCountBytesAndAge) {
   presence_hub hub(
       {.max_messages = 3, .max_bytes = 10, .max_age = std::chrono::milliseconds(1000)});
-  hub.send("bob", make_message("old"), t0);
+  constexpr auto relayed = presence_hub::origin::relayed;
+  hub.send("bob", make_message("old"), t0, relayed);
   for (int i = 0; i < 5; ++i)
-    hub.send("bob", make_message("n"), t0 + std::chrono::seconds(2));
-  hub.send("bob", make_message(std::string(20, 'x')), t0 + std::chrono::seconds(2));
+    hub.send("bob", make_message("n"), t0 + std::chrono::seconds(2), relayed);
+  hub.send("bob", make_message(std::string(20, 'x')), t0 + std::chrono::seconds(2), relayed);
   auto sink = std::make_shared<recording_sink>();
   hub.attach("bob", sink, t0 + std::chrono::seconds(2), 1);
   // "old" expired and was dropped to make room; then 3 fit; the oversized one never did.
   EXPECT_EQ(sink->received, (std::vector<std::string>{"n", "n", "n"}));
   EXPECT_GE(hub.held_dropped_total(), 3u);
+}
+
+TEST(PresenceHub, TheServicesOwnMessagesAreHeldEvenPastWhatWasRelayed) {
+  // The partner filled what may be held for bob with offers, then ended the call: bob
+  // still learns that it ended when he is back.
+  presence_hub hub({.max_messages = 2, .max_bytes = 100});
+  for (int i = 0; i < 4; ++i)
+    hub.send("bob", make_message("offer"), t0, presence_hub::origin::relayed);
+  hub.send("bob", make_message("session-ended"), t0);
+  auto sink = std::make_shared<recording_sink>();
+  hub.attach("bob", sink, t0 + std::chrono::seconds(1), 1);
+  EXPECT_EQ(sink->received, (std::vector<std::string>{"offer", "offer", "session-ended"}));
 }
 
 TEST(PresenceHub, HeldMessagesOfUsersWhoNeverComeBackAreDroppedWhenTooOld) {
