@@ -15,8 +15,25 @@ void live_session_cache::erase_user_if(const std::string& user, const std::strin
   if (it != s.by_user.end() && it->second->id == session_id) s.by_user.erase(it);
 }
 
-void live_session_cache::update(const domain::conversation_session& session) {
+bool live_session_cache::update(const domain::conversation_session& session) {
+  using clock = std::chrono::steady_clock;
+  constexpr auto remember_ended = std::chrono::seconds(10);
+  std::lock_guard updating(updates_);
+  const auto now = clock::now();
+  if (now - last_prune_ > std::chrono::seconds(1)) {
+    last_prune_ = now;
+    std::erase_if(versions_, [&](const auto& v) {
+      return v.second.ended && now - *v.second.ended > remember_ended;
+    });
+  }
+  auto [known, first] = versions_.try_emplace(session.id, seen{session.version, std::nullopt});
+  if (!first) {
+    if (known->second.version > session.version) return false;
+    known->second.version = session.version;
+  }
+
   if (!domain::is_live(session.status)) {
+    known->second.ended = now;
     {
       auto& s = shard_of(session.id);
       std::lock_guard lock(s.mutex);
@@ -24,10 +41,11 @@ void live_session_cache::update(const domain::conversation_session& session) {
     }
     erase_user_if(session.participant1_id, session.id);
     erase_user_if(session.participant2_id, session.id);
-    return;
+    return true;
   }
   auto entry = std::make_shared<const live_session>(
-      live_session{session.id, session.participant1_id, session.participant2_id, session.status});
+      live_session{session.id, session.participant1_id, session.participant2_id, session.status,
+                   session.version});
   {
     auto& s = shard_of(session.id);
     std::lock_guard lock(s.mutex);
@@ -38,6 +56,7 @@ void live_session_cache::update(const domain::conversation_session& session) {
     std::lock_guard lock(s.mutex);
     s.by_user[*user] = entry;
   }
+  return true;
 }
 
 live_session_ptr live_session_cache::find(std::string_view session_id) const {

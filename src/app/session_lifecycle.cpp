@@ -131,7 +131,9 @@ ports::task<conversation_session> session_lifecycle::transition(
 
 boost::asio::awaitable<void> session_lifecycle::after_transition(
     const conversation_session& before, const conversation_session& after) {
-  ctx_.sessions.update(after);
+  // A later transition's aftermath ran first (this one's I/O thread was busy): it told the
+  // participants and set the timers; this one is history.
+  if (!ctx_.sessions.update(after)) co_return;
   const auto now = ctx_.clock.now();
   if (after.status == session_status::active && before.status != session_status::active) {
     auto started = messages::session_started(after);
@@ -293,7 +295,7 @@ void session_lifecycle::resuming(timestamp now, timestamp previous_run_alive) {
 }
 
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
-  ctx_.sessions.update(s);
+  if (!ctx_.sessions.update(s)) co_return;  // it has moved on already
   if (s.status == session_status::waiting) {
     log_failure("schedule connect timeout",
                 co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
