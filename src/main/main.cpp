@@ -252,6 +252,13 @@ int serve() {
           // start), tell every client we are going, let requests in flight finish.
           server->stop_accepting();
           scheduler.stop();
+          // The calls are not heard from once their sockets close: the last mark is now, not
+          // when the process exits up to ~13 s later (a resumed call nobody comes back to
+          // ends at this mark).
+          co_await pool.run([&] {
+            alive.stop();
+            return true;
+          });
           gateway.close_all();
           asio::steady_timer wait(io);
           const auto started = std::chrono::steady_clock::now();
