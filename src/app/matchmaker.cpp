@@ -1,5 +1,6 @@
 #include "app/matchmaker.hpp"
 
+#include "app/retry_backoff.hpp"
 #include "app/server_messages.hpp"
 #include "common/pair_of.hpp"
 #include "observability/logging.hpp"
@@ -94,27 +95,37 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
 
   auto second = co_await ctx_.queue.take_partner_or_publish(queued);
   if (!second) co_return second.error();
-  if (second->verdict == join_verdict::matched)
-    co_return co_await complete_match(std::move(request), true, std::move(*second->partner));
-
-  log_failure("schedule expiry",
-              co_await ctx_.scheduler.schedule({timer_kind::request_expiry, request.id, user},
-                                               request.expires_at));
-  if (!ctx_.hub.is_online(user))
-    log_failure("schedule presence grace",
-                co_await ctx_.scheduler.schedule({timer_kind::presence_grace, user},
-                                                 now + ctx_.times.presence_grace));
+  if (second->verdict == join_verdict::matched) {
+    auto matched = co_await complete_match(request, true, std::move(*second->partner));
+    // A match that could not be stored put the request back in line: it waits, and
+    // expires, like any other.
+    if (!matched) co_await schedule_request_timers(request, now);
+    co_return matched;
+  }
+  co_await schedule_request_timers(request, now);
   co_return join_outcome{std::move(request), std::nullopt};
+}
+
+boost::asio::awaitable<void> matchmaker::schedule_request_timers(const matchmaking_request& r,
+                                                                 timestamp now) {
+  log_failure("schedule expiry", co_await ctx_.scheduler.schedule(
+                                     {timer_kind::request_expiry, r.id, r.user_id}, r.expires_at));
+  if (!ctx_.hub.is_online(r.user_id))
+    log_failure("schedule presence grace",
+                co_await ctx_.scheduler.schedule({timer_kind::presence_grace, r.user_id},
+                                                 now + ctx_.times.presence_grace));
 }
 
 ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner, bool joiner_stored,
                                                      ports::queued_request partner) {
   const auto now = ctx_.clock.now();
+  // Both go back in line as they are stored (the joiner's copy below is changed for the
+  // match), before they are free to join again.
+  const auto joiner_queued = queued_from(joiner);
   auto undo = [&]() -> boost::asio::awaitable<void> {
-    log_failure("release", co_await ctx_.queue.release(users_of(joiner.user_id, partner.user_id)));
     log_failure("restore partner", co_await ctx_.queue.restore(partner));
-    if (joiner_stored)
-      log_failure("restore joiner", co_await ctx_.queue.restore(queued_from(joiner)));
+    if (joiner_stored) log_failure("restore joiner", co_await ctx_.queue.restore(joiner_queued));
+    log_failure("release", co_await ctx_.queue.release(users_of(joiner.user_id, partner.user_id)));
   };
 
   // The queue entry is the stored pending request; if the store has moved on, the commit's
@@ -176,8 +187,8 @@ ports::task<matchmaking_request> matchmaker::leave(std::string user) {
   auto removed = co_await ctx_.queue.remove_user(user);
   if (!removed) co_return removed.error();
   if (!*removed) co_return make_error(errc::not_in_queue, "you are not waiting for a partner");
-  co_return co_await finish_request(**removed, request_status::cancelled, "matchmaking.cancelled",
-                                    "left");
+  co_return co_await finish_request(std::move(**removed), request_status::cancelled,
+                                    "matchmaking.cancelled", "left");
 }
 
 ports::task<matchmaking_request> matchmaker::status(std::string user) {
@@ -187,17 +198,11 @@ ports::task<matchmaking_request> matchmaker::status(std::string user) {
   co_return std::move(**latest);
 }
 
-ports::task<matchmaking_request> matchmaker::finish_request(std::string request_id,
+ports::task<matchmaking_request> matchmaker::finish_request(ports::queued_request queued,
                                                             request_status status,
                                                             std::string_view event_type,
                                                             std::string_view reason) {
-  auto found = co_await ctx_.store.find_request(request_id);
-  if (!found || !*found) {
-    if (!found) co_return found.error();
-    co_return make_error(errc::internal, "a queued request is missing from the store");
-  }
-  auto request = std::move(**found);
-  const auto queued = queued_from(request);
+  auto request = pending_from(queued);
   request.status = status;
   ++request.version;
   ports::change_set changes;
@@ -207,7 +212,7 @@ ports::task<matchmaking_request> matchmaker::finish_request(std::string request_
   auto committed = co_await ctx_.store.commit(std::move(changes));
   if (!committed) {
     // Nothing changed: the request goes back in line and its owner may try again.
-    log_failure("restore", co_await ctx_.queue.restore(queued));
+    log_failure("restore", co_await ctx_.queue.restore(std::move(queued)));
     co_return committed.error();
   }
   ctx_.events_committed();
@@ -224,24 +229,42 @@ boost::asio::awaitable<void> matchmaker::cancel_request_timers(const std::string
 }
 
 boost::asio::awaitable<void> matchmaker::on_timer(timer_key key, timestamp) {
-  if (key.kind == timer_kind::request_expiry) {
-    auto removed = co_await ctx_.queue.remove(key.user, key.id);
-    if (!removed || !*removed) co_return;  // matched, left or cancelled first
-    auto expired =
-        co_await finish_request(key.id, request_status::expired, "matchmaking.expired", "");
-    if (expired)
-      ctx_.hub.send(expired->user_id, messages::match_timeout(*expired), ctx_.clock.now());
-    else
-      log()->warn("expiring request {}: {}", key.id, expired.error().message);
-  } else if (key.kind == timer_kind::presence_grace) {
-    if (ctx_.hub.is_online(key.id)) co_return;
-    auto removed = co_await ctx_.queue.remove_user(key.id);
-    if (!removed || !*removed) co_return;
-    auto cancelled = co_await finish_request(**removed, request_status::cancelled,
-                                             "matchmaking.cancelled", "presence_lost");
-    if (!cancelled)
-      log()->warn("cancelling request of absent {}: {}", key.id, cancelled.error().message);
+  // The timer is gone once fired: while the store is down, try again here.
+  retry_backoff backoff;
+  while (!co_await run_request_timer(key))
+    co_await backoff.wait();
+}
+
+boost::asio::awaitable<bool> matchmaker::run_request_timer(const timer_key& key) {
+  // Plain ifs around each co_await: GCC 12 miscompiles co_await inside a conditional
+  // expression.
+  const bool expiry = key.kind == timer_kind::request_expiry;
+  if (!expiry && key.kind != timer_kind::presence_grace) co_return true;
+  if (!expiry && ctx_.hub.is_online(key.id)) co_return true;
+  result<std::optional<ports::queued_request>> removed = std::optional<ports::queued_request>();
+  if (expiry)
+    removed = co_await ctx_.queue.remove(key.user, key.id);
+  else
+    removed = co_await ctx_.queue.remove_user(key.id);
+  if (!removed) co_return removed.error().code != errc::service_unavailable;
+  if (!*removed) co_return true;  // matched, left or cancelled first
+  auto queued = std::move(**removed);
+  result<matchmaking_request> finished = make_error(errc::internal, "not run");
+  if (expiry)
+    finished = co_await finish_request(std::move(queued), request_status::expired,
+                                       "matchmaking.expired", "");
+  else
+    finished = co_await finish_request(std::move(queued), request_status::cancelled,
+                                       "matchmaking.cancelled", "presence_lost");
+  if (!finished) {
+    log()->warn("{} of request {}: {}", expiry ? "expiry" : "presence grace", key.encode(),
+                finished.error().message);
+    // Only a store that is down may be up at the next attempt.
+    co_return finished.error().code != errc::service_unavailable;
   }
+  if (expiry)
+    ctx_.hub.send(finished->user_id, messages::match_timeout(*finished), ctx_.clock.now());
+  co_return true;
 }
 
 boost::asio::awaitable<void> matchmaker::on_presence_changed(std::string user, bool online) {
@@ -257,8 +280,8 @@ ports::task<void> matchmaker::remove_user(std::string user) {
   auto removed = co_await ctx_.queue.remove_user(user);
   if (!removed) co_return removed.error();
   if (*removed) {
-    auto r = co_await finish_request(**removed, request_status::cancelled, "matchmaking.cancelled",
-                                     "user_removed");
+    auto r = co_await finish_request(std::move(**removed), request_status::cancelled,
+                                     "matchmaking.cancelled", "user_removed");
     if (!r) co_return r.error();
   }
   co_return result<void>{};

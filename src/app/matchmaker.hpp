@@ -33,11 +33,19 @@ class matchmaker {
  private:
   ports::task<join_outcome> complete_match(domain::matchmaking_request joiner, bool joiner_stored,
                                            ports::queued_request partner);
-  // Ends a queued request (leave, expiry, presence, removal) once the queue gave it up.
-  ports::task<domain::matchmaking_request> finish_request(std::string request_id,
+  // Ends a queued request (leave, expiry, presence, removal) once the queue gave it up: the
+  // entry is the stored pending request, so nothing is read. When the change cannot be
+  // stored, the request goes back in line.
+  ports::task<domain::matchmaking_request> finish_request(ports::queued_request queued,
                                                           domain::request_status status,
                                                           std::string_view event_type,
                                                           std::string_view reason);
+  // One attempt at what a request timer asks for: true when done or nothing is left to do,
+  // false when the store was down (the request is back in line, to be tried again).
+  boost::asio::awaitable<bool> run_request_timer(const ports::timer_key& key);
+  // A waiting request's deadline, and its presence grace when its user has no connection.
+  boost::asio::awaitable<void> schedule_request_timers(const domain::matchmaking_request& r,
+                                                       timestamp now);
   boost::asio::awaitable<void> cancel_request_timers(const std::string& request_id,
                                                      const std::string& user);
   static ports::queued_request queued_from(const domain::matchmaking_request& r);

@@ -1,5 +1,6 @@
 #include "app/session_lifecycle.hpp"
 
+#include "app/retry_backoff.hpp"
 #include "app/server_messages.hpp"
 #include "common/pair_of.hpp"
 #include "domain/validation.hpp"
@@ -273,10 +274,21 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
     default:
       co_return;
   }
-  auto r = co_await transition(key.id, *trigger, at, std::nullopt);
-  // A timer that lost to another transition finds nothing to do: that is the point of CAS.
-  if (!r && r.error().code != errc::invalid_state && r.error().code != errc::session_not_found)
-    log()->warn("timer {} failed: {}", key.encode(), r.error().message);
+  // A fired timer is gone: while the store is down, try again here (at the same `at`), or a
+  // waiting session would wait for good and a dropped call run on to its maximum.
+  retry_backoff backoff;
+  for (;;) {
+    auto r = co_await transition(key.id, *trigger, at, std::nullopt);
+    // A timer that lost to another transition finds nothing to do: that is the point of CAS.
+    if (r || r.error().code == errc::invalid_state || r.error().code == errc::session_not_found)
+      co_return;
+    if (r.error().code != errc::service_unavailable) {
+      log()->warn("timer {} failed: {}", key.encode(), r.error().message);
+      co_return;
+    }
+    log()->warn("timer {} failed, trying again: {}", key.encode(), r.error().message);
+    co_await backoff.wait();
+  }
 }
 
 ports::task<void> session_lifecycle::remove_user(std::string user) {

@@ -52,11 +52,14 @@ class match_queue {
   virtual task<join_decision> take_partner_or_publish(queued_request request) = 0;
   // Drops a reservation whose request could not be stored.
   virtual task<void> unreserve(std::string user_id) = 0;
-  // Removes the user's queued request if it is `request_id`; true when it was queued.
-  virtual task<bool> remove(std::string user_id, std::string request_id) = 0;
-  // Removes whatever request the user has queued; returns its id when there was one.
-  virtual task<std::optional<std::string>> remove_user(std::string user_id) = 0;
-  // Puts a request back at its place in line (a match that could not be stored).
+  // Removes the user's queued request if it is `request_id`; its entry when it was queued.
+  virtual task<std::optional<queued_request>> remove(std::string user_id,
+                                                     std::string request_id) = 0;
+  // Removes whatever request the user has queued; its entry when there was one.
+  virtual task<std::optional<queued_request>> remove_user(std::string user_id) = 0;
+  // Puts a request back at its place in line (a change that could not be stored; a pending
+  // request resumed at start). It replaces any request the user has in line: a user waits
+  // once.
   virtual task<void> restore(queued_request request) = 0;
   // Marks users engaged (resuming live sessions at start) or frees them (session ended).
   virtual task<void> engage(std::vector<std::string> user_ids) = 0;

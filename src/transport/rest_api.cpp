@@ -216,7 +216,9 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
           invalid.details.push_back({"level", "must be one of A1 A2 B1 B2 C1 C2"});
       }
       if (auto category = query_param(url, "category")) {
-        if (category->size() <= domain::max_category_chars && domain::is_valid_utf8(*category))
+        // Characters, as a topic's category is counted when it is created.
+        if (domain::is_valid_utf8(*category) &&
+            domain::utf8_length(*category) <= domain::max_category_chars)
           q.filter.category = *category;
         else
           invalid.details.push_back({"category", "must be at most 64 characters"});

@@ -132,11 +132,29 @@ TEST_P(MatchQueueContract, AReservedRequestIsInvisibleToOtherJoiners) {
 TEST_P(MatchQueueContract, RemoveOnlyTakesTheNamedRequest) {
   join("alice", cefr_level::a1, 1);
   EXPECT_FALSE(*testing::run_task(queue_->remove("alice", "other-request")));
-  EXPECT_TRUE(*testing::run_task(queue_->remove("alice", "req-alice")));
+  auto removed = *testing::run_task(queue_->remove("alice", "req-alice"));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->request_id, "req-alice");  // the whole entry, to finish or put back
+  EXPECT_EQ(removed->level, cefr_level::a1);
   EXPECT_FALSE(*testing::run_task(queue_->remove("alice", "req-alice")));
   EXPECT_EQ(join("bob", cefr_level::a1, 2).verdict, join_verdict::queued);
-  EXPECT_EQ(*testing::run_task(queue_->remove_user("bob")), std::optional<std::string>("req-bob"));
+  auto bobs = *testing::run_task(queue_->remove_user("bob"));
+  ASSERT_TRUE(bobs);
+  EXPECT_EQ(bobs->request_id, "req-bob");
   EXPECT_FALSE(*testing::run_task(queue_->remove_user("bob")));
+}
+
+TEST_P(MatchQueueContract, ARestoredRequestReplacesTheOneItsUserHasInLine) {
+  // Resuming at start: an older request of the user and then a newer one are put back; the
+  // user waits once, with the newer one.
+  ASSERT_TRUE(testing::run_task(queue_->restore({"req-old", "carol", "en", cefr_level::b1, 1})));
+  ASSERT_TRUE(testing::run_task(queue_->restore({"req-new", "carol", "en", cefr_level::b2, 2})));
+  EXPECT_FALSE(*testing::run_task(queue_->remove("carol", "req-old")));
+  auto waiting = *testing::run_task(queue_->remove_user("carol"));
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->request_id, "req-new");
+  // Nothing of the old request is left for a joiner to be matched with.
+  EXPECT_EQ(join("dave", cefr_level::b1, 3).verdict, join_verdict::queued);
 }
 
 TEST_P(MatchQueueContract, ConcurrentJoinsMatchEachRequestAtMostOnceAndLoseNone) {

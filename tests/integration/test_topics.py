@@ -43,6 +43,17 @@ def test_filters_by_level_and_category(service):
     assert all(t["category"] == category for t in r.json()["items"])
 
 
+def test_a_category_is_found_by_the_name_it_was_created_with(service):
+    # 60 Cyrillic letters: 120 bytes, within the 64 characters a category may have.
+    category = "к" * 60
+    r = service.post("/topics", "root", {"targetLanguageCode": "ru", "level": "B1", "title": "Кухня",
+                                         "category": category}, admin=True)
+    assert r.status_code == 201, r.text
+    r = service.get("/topics", "alice", params={"category": category})
+    assert r.status_code == 200, r.text
+    assert [t["category"] for t in r.json()["items"]] == [category]
+
+
 def test_bad_query_parameters_are_validation_failures(service):
     r = service.get("/topics?level=Z9&limit=0&language=english", "alice")
     assert r.status_code == 400

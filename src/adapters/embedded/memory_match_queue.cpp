@@ -27,7 +27,23 @@ std::optional<queued_request> memory_match_queue::take_partner_locked(const queu
   return std::nullopt;
 }
 
+std::optional<queued_request> memory_match_queue::unqueue_locked(users_map::iterator user) {
+  std::optional<queued_request> entry;
+  auto line_it = lines_.find(user->second.queue);
+  if (line_it != lines_.end()) {
+    if (auto it = line_it->second.find(user->second.position); it != line_it->second.end()) {
+      entry = std::move(it->second);
+      line_it->second.erase(it);
+    }
+    if (line_it->second.empty()) lines_.erase(line_it);
+  }
+  users_.erase(user);
+  return entry;
+}
+
 void memory_match_queue::enqueue_locked(const queued_request& r) {
+  if (auto mine = users_.find(r.user_id); mine != users_.end() && !mine->second.reserved)
+    unqueue_locked(mine);  // a user waits once
   const auto key = domain::queue_key(r.language, r.level);
   line_position position{r.enqueued_at_ms, r.request_id};
   lines_[key].insert_or_assign(position, r);
@@ -63,33 +79,21 @@ ports::task<void> memory_match_queue::unreserve(std::string user_id) {
   co_return result<void>{};
 }
 
-ports::task<bool> memory_match_queue::remove(std::string user_id, std::string request_id) {
+ports::task<std::optional<queued_request>> memory_match_queue::remove(std::string user_id,
+                                                                      std::string request_id) {
   std::lock_guard lock(mutex_);
   auto it = users_.find(user_id);
   if (it == users_.end() || it->second.reserved || it->second.position.second != request_id)
-    co_return false;
-  auto line_it = lines_.find(it->second.queue);
-  if (line_it != lines_.end()) {
-    line_it->second.erase(it->second.position);
-    if (line_it->second.empty()) lines_.erase(line_it);
-  }
-  users_.erase(it);
-  co_return true;
+    co_return std::optional<queued_request>();
+  co_return unqueue_locked(it);
 }
 
-ports::task<std::optional<std::string>> memory_match_queue::remove_user(std::string user_id) {
+ports::task<std::optional<queued_request>> memory_match_queue::remove_user(std::string user_id) {
   std::lock_guard lock(mutex_);
   auto it = users_.find(user_id);
   // A reserved request is not stored yet: it is its joiner's to finish, not ours to remove.
-  if (it == users_.end() || it->second.reserved) co_return std::optional<std::string>();
-  auto request_id = it->second.position.second;
-  auto line_it = lines_.find(it->second.queue);
-  if (line_it != lines_.end()) {
-    line_it->second.erase(it->second.position);
-    if (line_it->second.empty()) lines_.erase(line_it);
-  }
-  users_.erase(it);
-  co_return std::optional<std::string>(std::move(request_id));
+  if (it == users_.end() || it->second.reserved) co_return std::optional<queued_request>();
+  co_return unqueue_locked(it);
 }
 
 ports::task<void> memory_match_queue::restore(queued_request r) {

@@ -16,8 +16,9 @@ class memory_match_queue : public ports::match_queue {
   ports::task<ports::join_decision> take_partner_or_reserve(ports::queued_request request) override;
   ports::task<ports::join_decision> take_partner_or_publish(ports::queued_request request) override;
   ports::task<void> unreserve(std::string user_id) override;
-  ports::task<bool> remove(std::string user_id, std::string request_id) override;
-  ports::task<std::optional<std::string>> remove_user(std::string user_id) override;
+  ports::task<std::optional<ports::queued_request>> remove(std::string user_id,
+                                                           std::string request_id) override;
+  ports::task<std::optional<ports::queued_request>> remove_user(std::string user_id) override;
   ports::task<void> restore(ports::queued_request request) override;
   ports::task<void> engage(std::vector<std::string> user_ids) override;
   ports::task<void> release(std::vector<std::string> user_ids) override;
@@ -35,12 +36,16 @@ class memory_match_queue : public ports::match_queue {
 
   // Under mutex_: the oldest partner for `request` in preference order, taken out of line.
   std::optional<ports::queued_request> take_partner_locked(const ports::queued_request& request);
+  using users_map = std::unordered_map<std::string, place>;
+  // Under mutex_: puts `request` in line, in place of any the user has there.
   void enqueue_locked(const ports::queued_request& request);
+  // Under mutex_: takes the user's queued request out of line; its entry.
+  std::optional<ports::queued_request> unqueue_locked(users_map::iterator user);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, line> lines_;   // "{language}:{level}" → waiting requests
-  std::unordered_map<std::string, place> users_;  // user → their reserved or queued request
-  std::unordered_set<std::string> engaged_;       // users in a live session
+  std::unordered_map<std::string, line> lines_;  // "{language}:{level}" → waiting requests
+  users_map users_;                              // user → their reserved or queued request
+  std::unordered_set<std::string> engaged_;      // users in a live session
 };
 
 }  // namespace conv::adapters::embedded

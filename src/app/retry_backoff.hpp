@@ -1,0 +1,20 @@
+#pragma once
+// Waits between attempts at work that must happen but failed because a store was down (a
+// timer's transition): 1 s, then twice as long each time, up to 30 s. A fired timer is gone,
+// so its handler tries again itself instead of leaving a session or a request hanging.
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+
+namespace conv::app {
+
+class retry_backoff {
+ public:
+  // Suspends the calling coroutine (on its own executor) for the next delay.
+  boost::asio::awaitable<void> wait();
+
+ private:
+  std::chrono::milliseconds next_{1000};
+};
+
+}  // namespace conv::app

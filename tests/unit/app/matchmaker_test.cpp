@@ -1,0 +1,204 @@
+// The matchmaker when the store fails a commit: nobody is left in line with a request the
+// store does not have, and every request in line still expires. Fakes below the ports: a
+// store that checks versions as the real ones do and fails the commits it is told to, a
+// scheduler that records its timers; the match queue is the embedded one.
+#include "app/matchmaker.hpp"
+#include "adapters/embedded/memory_match_queue.hpp"
+#include "app/session_lifecycle.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <map>
+#include <set>
+
+namespace conv::app {
+namespace {
+
+namespace asio = boost::asio;
+template <class T>
+using task = ports::task<T>;
+
+struct stepping_clock : ports::clock {
+  mutable std::int64_t ms = 1'800'000'000'000;
+  timestamp now() const override { return timestamp(std::chrono::milliseconds(++ms)); }
+};
+
+struct counting_ids : ports::id_generator {
+  int n = 0;
+  std::string new_id() override { return "id-" + std::to_string(++n); }
+};
+
+struct recording_scheduler : ports::scheduler {
+  std::map<std::string, timestamp> pending;
+  void start(handler) override {}
+  void stop() override {}
+  task<void> schedule(ports::timer_key key, timestamp due) override {
+    pending[key.encode()] = due;
+    co_return result<void>{};
+  }
+  task<void> cancel(ports::timer_key key) override {
+    pending.erase(key.encode());
+    co_return result<void>{};
+  }
+};
+
+struct no_topics : ports::topic_store {
+  task<ports::topic_page> list(ports::topic_filter, std::size_t,
+                               std::optional<std::string>) override {
+    co_return ports::topic_page{};
+  }
+  task<std::optional<domain::topic>> find(std::string) override {
+    co_return std::optional<domain::topic>();
+  }
+  task<void> save(domain::topic) override { co_return result<void>{}; }
+  task<bool> seed_if_empty(std::vector<domain::topic>) override { co_return false; }
+};
+
+// Versions as the store's promise says (version 1 is new, v replaces v-1), commits that
+// complete later (so two joins interleave as they do on a real store), and failures on
+// the commits numbered in `failing`.
+struct versioned_store : ports::conversation_store {
+  std::map<std::string, std::int64_t> versions;
+  std::set<int> failing;
+  int commits = 0;
+
+  task<void> commit(ports::change_set changes) override {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    if (failing.count(++commits)) co_return make_error(errc::service_unavailable, "disk full");
+    std::vector<std::pair<std::string, std::int64_t>> docs;
+    for (const auto& s : changes.sessions)
+      docs.emplace_back("session:" + s.id, s.version);
+    for (const auto& r : changes.requests)
+      docs.emplace_back("request:" + r.id, r.version);
+    for (const auto& [key, version] : docs) {
+      auto it = versions.find(key);
+      const bool fits =
+          version == 1 ? it == versions.end() : it != versions.end() && it->second == version - 1;
+      if (!fits) co_return make_error(errc::invalid_state, key + " moved on");
+    }
+    for (const auto& [key, version] : docs)
+      versions[key] = version;
+    co_return result<void>{};
+  }
+  task<std::optional<domain::conversation_session>> find_session(std::string) override {
+    co_return std::optional<domain::conversation_session>();
+  }
+  task<ports::session_page> sessions_of(std::string, std::optional<domain::session_status>,
+                                        std::size_t, std::optional<std::string>) override {
+    co_return ports::session_page{};
+  }
+  task<std::optional<domain::matchmaking_request>> latest_request_of(std::string) override {
+    co_return std::optional<domain::matchmaking_request>();
+  }
+  task<std::optional<domain::matchmaking_request>> find_request(std::string) override {
+    co_return std::optional<domain::matchmaking_request>();
+  }
+  task<std::optional<domain::conversation_session>> live_session_of(std::string) override {
+    co_return std::optional<domain::conversation_session>();
+  }
+  task<std::vector<domain::conversation_session>> live_sessions() override {
+    co_return std::vector<domain::conversation_session>();
+  }
+  task<std::vector<domain::matchmaking_request>> pending_requests() override {
+    co_return std::vector<domain::matchmaking_request>();
+  }
+  task<std::vector<ports::stored_event>> unsent_events(std::size_t) override {
+    co_return std::vector<ports::stored_event>();
+  }
+  task<void> mark_sent(std::vector<std::int64_t>) override { co_return result<void>{}; }
+};
+
+class MatchmakerWithAFailingStore : public ::testing::Test {
+ protected:
+  versioned_store store;
+  adapters::embedded::memory_match_queue queue;
+  recording_scheduler scheduler;
+  stepping_clock clock;
+  counting_ids ids;
+  presence_hub hub{{}};
+  live_session_cache sessions;
+  no_topics topic_store;
+  topic_catalog topics{topic_store, clock, ids};
+  ice_servers ice{{}};
+  context ctx{store, queue, scheduler, clock, ids, hub, sessions, topics, ice, timings{}};
+  session_lifecycle lifecycle{ctx};
+  matchmaker matching{ctx, lifecycle};
+
+  // Runs the joins of `users` side by side; their outcomes in the same order.
+  std::vector<result<join_outcome>> join_together(std::vector<std::string> users) {
+    asio::io_context io;
+    std::vector<std::optional<result<join_outcome>>> outcomes(users.size());
+    for (std::size_t i = 0; i < users.size(); ++i)
+      asio::co_spawn(
+          io,
+          [this, &outcomes, i, user = users[i]]() -> asio::awaitable<void> {
+            // A named wish, not a braced temporary inside co_await (GCC 12 destroys those twice).
+            domain::join_wish wish;
+            wish.target_language_code = "en";
+            wish.user_level = domain::cefr_level::b1;
+            outcomes[i] = co_await matching.join(user, std::move(wish));
+          },
+          asio::detached);
+    io.run();
+    std::vector<result<join_outcome>> done;
+    for (auto& o : outcomes)
+      done.push_back(std::move(*o));
+    return done;
+  }
+};
+
+TEST_F(MatchmakerWithAFailingStore, AMatchThatCannotBeStoredLeavesBothInLineAsTheyAreStored) {
+  // a and b join together: both requests are stored (commits 1 and 2), and whoever
+  // publishes second is matched with the other; that match (commit 3) fails.
+  store.failing = {3};
+  auto first = join_together({"a", "b"});
+  ASSERT_TRUE(first[0]) << first[0].error().message;
+  EXPECT_FALSE(first[0]->session);
+  ASSERT_FALSE(first[1]);
+  EXPECT_EQ(first[1].error().code, errc::service_unavailable);
+  // b's request is the stored one that is not a's.
+  std::string b_request;
+  for (const auto& [key, version] : store.versions)
+    if (key.starts_with("request:") && key != "request:" + first[0]->request.id) b_request = key;
+  ASSERT_FALSE(b_request.empty());
+  EXPECT_EQ(store.versions.at(b_request), 1);
+  // b is back in line, and its request still expires.
+  const auto b_id = b_request.substr(std::string("request:").size());
+  EXPECT_TRUE(scheduler.pending.count(
+      ports::timer_key(ports::timer_kind::request_expiry, b_id, "b").encode()));
+  // The next two joiners are matched with a and b, as the store has them.
+  auto next = join_together({"c"});
+  ASSERT_TRUE(next[0]) << next[0].error().message;
+  ASSERT_TRUE(next[0]->session);
+  auto last = join_together({"d"});
+  ASSERT_TRUE(last[0]) << last[0].error().message;
+  ASSERT_TRUE(last[0]->session);
+  EXPECT_EQ(last[0]->session->participant1_id, "b");
+  EXPECT_EQ(store.versions.at(b_request), 2);
+}
+
+TEST_F(MatchmakerWithAFailingStore, ARequestExpiresOnceTheStoreIsBackEvenIfItFailedWhenDue) {
+  auto joined = join_together({"a"});
+  ASSERT_TRUE(joined[0]);
+  const auto id = joined[0]->request.id;
+  const ports::timer_key expiry(ports::timer_kind::request_expiry, id, "a");
+  store.failing = {store.commits + 1};  // the expiry's first attempt
+  asio::io_context io;
+  asio::co_spawn(io, matching.on_timer(expiry, clock.now()), asio::detached);
+  io.run();  // through one pause before the second attempt
+  EXPECT_EQ(store.versions.at("request:" + id), 2);
+  EXPECT_FALSE(scheduler.pending.count(expiry.encode()));
+  // Nobody is matched with the expired request any more.
+  auto next = join_together({"b"});
+  ASSERT_TRUE(next[0]);
+  EXPECT_FALSE(next[0]->session);
+}
+
+}  // namespace
+}  // namespace conv::app
