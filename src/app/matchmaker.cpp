@@ -97,10 +97,10 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
   if (!second) co_return second.error();
   if (second->verdict == join_verdict::matched) {
     auto matched = co_await complete_match(request, true, std::move(*second->partner));
-    // A match that could not be stored put the request back in line: it waits, and
-    // expires, like any other.
-    if (!matched) co_await schedule_request_timers(request, now);
-    co_return matched;
+    if (matched) co_return matched;
+    // The match could not be stored and the request is back in line, stored: it is pending,
+    // and waits and expires like any other.
+    log_failure("match", result<void>(matched.error()));
   }
   co_await schedule_request_timers(request, now);
   co_return join_outcome{std::move(request), std::nullopt};
