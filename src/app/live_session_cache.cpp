@@ -44,8 +44,7 @@ bool live_session_cache::update(const domain::conversation_session& session) {
     return true;
   }
   auto entry = std::make_shared<const live_session>(
-      live_session{session.id, session.participant1_id, session.participant2_id, session.status,
-                   session.version});
+      live_session{session.id, session.participant1_id, session.participant2_id, session.status});
   {
     auto& s = shard_of(session.id);
     std::lock_guard lock(s.mutex);

@@ -24,7 +24,6 @@ struct live_session {
   std::string participant1;
   std::string participant2;
   domain::session_status status = domain::session_status::waiting;
-  std::int64_t version = 0;
 
   bool has(std::string_view user) const { return user == participant1 || user == participant2; }
   const std::string& partner_of(std::string_view user) const {

@@ -1,16 +1,14 @@
 #include "domain/event.hpp"
 
-#include <boost/json.hpp>
-
 namespace conv::domain {
 
 std::string envelope_line(const event& e) {
   std::string line;
   line.reserve(e.data.size() + e.event_id.size() + e.type.size() + 96);
   line += R"({"eventId":)";
-  line += boost::json::serialize(boost::json::string_view(e.event_id));
+  append_json_string(line, e.event_id);
   line += R"(,"type":)";
-  line += boost::json::serialize(boost::json::string_view(e.type));
+  append_json_string(line, e.type);
   line += R"(,"occurredAt":")";
   line += format_rfc3339(e.occurred_at);  // digits and punctuation only
   line += R"(","version":1,"data":)";
