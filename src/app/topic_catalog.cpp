@@ -8,13 +8,14 @@
 namespace conv::app {
 namespace {
 
-// Every active topic, page by page.
-boost::asio::awaitable<result<std::vector<domain::topic>>> load_active(ports::topic_store& store) {
+// Every topic, active or not, page by page.
+boost::asio::awaitable<result<std::vector<domain::topic>>> load_all(ports::topic_store& store) {
   std::vector<domain::topic> all;
   std::optional<std::string> after;
-  const ports::topic_filter active_topics;  // named: see timer_key on GCC 12 and co_await
+  ports::topic_filter every_topic;  // named: see timer_key on GCC 12 and co_await
+  every_topic.active_only = false;
   for (;;) {
-    auto page = co_await store.list(active_topics, 500, after);
+    auto page = co_await store.list(every_topic, 500, after);
     if (!page) co_return page.error();
     for (auto& t : page->items)
       all.push_back(std::move(t));
@@ -23,6 +24,10 @@ boost::asio::awaitable<result<std::vector<domain::topic>>> load_active(ports::to
   }
   co_return all;
 }
+
+// A change of a topic is read, applied and written compare-and-set; when another write got
+// there first it is applied again to what that write left, this many times at most.
+constexpr int max_change_attempts = 8;
 
 }  // namespace
 
@@ -33,25 +38,38 @@ ports::task<void> topic_catalog::start() {
 }
 
 ports::task<void> topic_catalog::refresh() {
-  auto all = co_await load_active(store_);
+  auto all = co_await load_all(store_);
   if (!all) co_return all.error();
   std::lock_guard lock(mutex_);
-  active_ = std::make_shared<const snapshot>(std::move(*all));
+  // A change written while the store was read may be newer than what was read.
+  for (const auto& held : *topics_) {
+    auto loaded = std::find_if(all->begin(), all->end(),
+                               [&](const domain::topic& t) { return t.id == held.id; });
+    if (loaded == all->end())
+      all->push_back(held);
+    else if (loaded->version < held.version)
+      *loaded = held;
+  }
+  topics_ = std::make_shared<const snapshot>(std::move(*all));
   co_return result<void>{};
 }
 
 std::shared_ptr<const topic_catalog::snapshot> topic_catalog::current() const {
   std::lock_guard lock(mutex_);
-  return active_;
+  return topics_;
 }
 
-void topic_catalog::replace_in_snapshot(const domain::topic& t) {
+void topic_catalog::remember(const domain::topic& t) {
   std::lock_guard lock(mutex_);
   auto next = std::make_shared<snapshot>();
-  for (const auto& existing : *active_)
-    if (existing.id != t.id) next->push_back(existing);
-  if (t.is_active) next->push_back(t);
-  active_ = std::move(next);
+  next->reserve(topics_->size() + 1);
+  for (const auto& held : *topics_) {
+    // Writes can finish out of order: what the snapshot holds may already be newer.
+    if (held.id == t.id && held.version >= t.version) return;
+    if (held.id != t.id) next->push_back(held);
+  }
+  next->push_back(t);
+  topics_ = std::move(next);
 }
 
 ports::task<ports::topic_page> topic_catalog::list(topic_list_query query) {
@@ -76,30 +94,47 @@ ports::task<domain::topic> topic_catalog::create(const boost::json::value& body)
   if (!t) co_return t.error();
   t->id = ids_.new_id();
   t->created_at = clock_.now();
+  t->version = 1;
   auto saved = co_await store_.save(*t);
   if (!saved) co_return saved.error();
-  replace_in_snapshot(*t);
+  remember(*t);
   co_return std::move(*t);
 }
 
+ports::task<domain::topic> topic_catalog::change(
+    std::string id, std::function<result<domain::topic>(domain::topic)> apply) {
+  for (int attempt = 1;; ++attempt) {
+    auto stored = co_await get(id);
+    if (!stored) co_return stored.error();
+    auto changed = apply(*stored);
+    if (!changed) co_return changed.error();
+    if (*changed == *stored) co_return std::move(*changed);  // nothing changes: nothing written
+    changed->version = stored->version + 1;
+    auto saved = co_await store_.save(*changed);
+    if (saved) {
+      remember(*changed);
+      co_return std::move(*changed);
+    }
+    if (saved.error().code != errc::invalid_state || attempt == max_change_attempts)
+      co_return saved.error();
+  }
+}
+
 ports::task<domain::topic> topic_catalog::patch(std::string id, const boost::json::value& body) {
-  auto current = co_await get(std::move(id));
-  if (!current) co_return current.error();
-  auto changed = domain::topic_with_patch(std::move(*current), body);
-  if (!changed) co_return changed.error();
-  auto saved = co_await store_.save(*changed);
-  if (!saved) co_return saved.error();
-  replace_in_snapshot(*changed);
-  co_return std::move(*changed);
+  // Named, not a temporary in the co_await expression (GCC 12's coroutine temporaries).
+  std::function<result<domain::topic>(domain::topic)> apply = [&body](domain::topic t) {
+    return domain::topic_with_patch(std::move(t), body);
+  };
+  co_return co_await change(std::move(id), std::move(apply));
 }
 
 ports::task<void> topic_catalog::deactivate(std::string id) {
-  auto current = co_await get(std::move(id));
-  if (!current) co_return current.error();
-  current->is_active = false;
-  auto saved = co_await store_.save(*current);
-  if (!saved) co_return saved.error();
-  replace_in_snapshot(*current);
+  std::function<result<domain::topic>(domain::topic)> apply = [](domain::topic t) {
+    t.is_active = false;
+    return result<domain::topic>(std::move(t));
+  };
+  auto done = co_await change(std::move(id), std::move(apply));
+  if (!done) co_return done.error();
   co_return result<void>{};
 }
 
@@ -110,13 +145,13 @@ std::optional<domain::topic> topic_catalog::choose_for_session(
   for (const auto* pref : {&waiting_pref, &joiner_pref}) {
     if (!*pref) continue;
     for (const auto& t : *topics)
-      if (t.id == **pref && t.target_language_code == language) return t;
+      if (t.id == **pref && t.is_active && t.target_language_code == language) return t;
   }
   thread_local std::minstd_rand random{std::random_device{}()};
   auto pick = [&](auto&& accept) -> std::optional<domain::topic> {
     std::vector<const domain::topic*> candidates;
     for (const auto& t : *topics)
-      if (t.target_language_code == language && accept(t)) candidates.push_back(&t);
+      if (t.is_active && t.target_language_code == language && accept(t)) candidates.push_back(&t);
     if (candidates.empty()) return std::nullopt;
     return *candidates[random() % candidates.size()];
   };

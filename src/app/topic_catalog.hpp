@@ -1,11 +1,12 @@
 #pragma once
 // Topics: listing and administration over the store, plus an in-memory snapshot of the
-// active catalogue so that choosing a session's topic at match time costs no I/O.
+// catalogue so that choosing a session's topic at match time costs no I/O.
 #include "ports/clock.hpp"
 #include "ports/topic_store.hpp"
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,8 @@ class topic_catalog {
   ports::task<ports::topic_page> list(topic_list_query query);
   ports::task<domain::topic> get(std::string id);
   ports::task<domain::topic> create(const boost::json::value& body);
+  // A change applies to the topic as stored when it is written: concurrent changes of one
+  // topic by two admins both take effect, field by field, whatever order they commit in.
   ports::task<domain::topic> patch(std::string id, const boost::json::value& body);
   ports::task<void> deactivate(std::string id);
 
@@ -46,15 +49,20 @@ class topic_catalog {
                                                   domain::cefr_level lower_level) const;
 
  private:
-  using snapshot = std::vector<domain::topic>;
-  void replace_in_snapshot(const domain::topic& t);
+  using snapshot = std::vector<domain::topic>;  // every topic, active or not
+  // Reads the topic, applies `apply` and writes the result compare-and-set, again on a
+  // lost race; a change that changes nothing writes nothing.
+  ports::task<domain::topic> change(std::string id,
+                                    std::function<result<domain::topic>(domain::topic)> apply);
+  // Puts `t` in the snapshot unless the snapshot holds a newer version of it.
+  void remember(const domain::topic& t);
   std::shared_ptr<const snapshot> current() const;
 
   ports::topic_store& store_;
   ports::clock& clock_;
   ports::id_generator& ids_;
   mutable std::mutex mutex_;
-  std::shared_ptr<const snapshot> active_ = std::make_shared<const snapshot>();
+  std::shared_ptr<const snapshot> topics_ = std::make_shared<const snapshot>();
 };
 
 }  // namespace conv::app

@@ -63,7 +63,8 @@ boost::json::object to_json(const topic& t) {
           {"category", t.category},
           {"estimatedDurationMinutes", t.estimated_duration_minutes},
           {"isActive", t.is_active},
-          {"createdAt", format_rfc3339(t.created_at)}};
+          {"createdAt", format_rfc3339(t.created_at)},
+          {"version", t.version}};
 }
 
 std::optional<topic> topic_from_json(const boost::json::value& doc) {
@@ -85,6 +86,8 @@ std::optional<topic> topic_from_json(const boost::json::value& doc) {
     t.category = o->at("category").as_string();
     t.estimated_duration_minutes = int(o->at("estimatedDurationMinutes").to_number<std::int64_t>());
     t.is_active = o->at("isActive").as_bool();
+    // Topics stored before schema version 2 carry no version: they are version 1.
+    if (const auto* v = o->if_contains("version")) t.version = v->to_number<std::int64_t>();
     return t;
   } catch (const std::exception&) {
     return std::nullopt;

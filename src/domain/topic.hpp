@@ -6,6 +6,7 @@
 
 #include <boost/json/fwd.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct topic {
   int estimated_duration_minutes = 10;
   bool is_active = true;
   timestamp created_at{};
+  // Every write stores the next version over the one it read (ports::topic_store::save); a
+  // topic not stored yet is version 1.
+  std::int64_t version = 1;
+
+  bool operator==(const topic&) const = default;
 };
 
 inline constexpr std::size_t max_title_chars = 200;

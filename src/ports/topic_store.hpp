@@ -28,7 +28,9 @@ class topic_store {
   virtual task<topic_page> list(topic_filter filter, std::size_t limit,
                                 std::optional<std::string> after_id) = 0;
   virtual task<std::optional<domain::topic>> find(std::string id) = 0;
-  // Inserts or replaces the topic with that id.
+  // Compare-and-set, as ports::conversation_store: a topic whose version is 1 must not exist
+  // yet; any other version v replaces only the stored version v-1. A lost race returns
+  // errc::invalid_state and changes nothing.
   virtual task<void> save(domain::topic t) = 0;
   // Inserts `topics` when the store holds no topic at all; true when it did.
   virtual task<bool> seed_if_empty(std::vector<domain::topic> topics) = 0;

@@ -3,10 +3,12 @@
 #include "adapters/embedded/jsonl_event_sink.hpp"
 #include "adapters/embedded/memory_match_queue.hpp"
 #include "adapters/embedded/sqlite_conversation_store.hpp"
+#include "adapters/embedded/sqlite_topic_store.hpp"
 #include "audio_store_contract.hpp"
 #include "conversation_store_contract.hpp"
 #include "event_sink_contract.hpp"
 #include "match_queue_contract.hpp"
+#include "topic_store_contract.hpp"
 
 #include <fstream>
 
@@ -63,6 +65,20 @@ INSTANTIATE_TEST_SUITE_P(Embedded, ConversationStoreContract,
                          ::testing::Values(store_factory([](const std::filesystem::path& dir) {
                            return std::make_unique<embedded_store>(dir);
                          })));
+
+struct embedded_topics : topic_store_handle {
+  explicit embedded_topics(const std::filesystem::path& dir)
+      : db(adapters::embedded::sqlite_database::open(dir / "conversation.db")), adapter(*db) {}
+  ports::topic_store& store() override { return adapter; }
+  std::unique_ptr<adapters::embedded::sqlite_database> db;
+  adapters::embedded::sqlite_topic_store adapter;
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Embedded, TopicStoreContract,
+    ::testing::Values(topic_store_factory([](const std::filesystem::path& dir) {
+      return std::make_unique<embedded_topics>(dir);
+    })));
 
 }  // namespace
 }  // namespace conv::contract

@@ -9,12 +9,23 @@ void migrate(sqlite_connection& db) {
   if (current > schema_version)
     throw sqlite_failure("the data directory was written by a newer version of the service");
   if (current == schema_version) return;
+  if (current == 1) {
+    // Version 2: topics are written compare-and-set, like sessions and requests. Topics
+    // stored before carry no version and count as version 1.
+    db.exec(R"sql(
+      BEGIN;
+      ALTER TABLE topics ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      PRAGMA user_version = 2;
+      COMMIT;
+    )sql");
+    return;
+  }
 
   db.exec(R"sql(
     BEGIN;
     CREATE TABLE IF NOT EXISTS topics(
       id TEXT PRIMARY KEY, language TEXT NOT NULL, level TEXT NOT NULL, category TEXT NOT NULL,
-      is_active INTEGER NOT NULL, doc TEXT NOT NULL);
+      is_active INTEGER NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);
     CREATE INDEX IF NOT EXISTS topics_by_language ON topics(language, level, id);
     CREATE TABLE IF NOT EXISTS sessions(
       id TEXT PRIMARY KEY, participant1 TEXT NOT NULL, participant2 TEXT NOT NULL,
@@ -31,7 +42,7 @@ void migrate(sqlite_connection& db) {
     CREATE TABLE IF NOT EXISTS outbox(
       sequence INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, type TEXT NOT NULL,
       key TEXT NOT NULL, occurred_at INTEGER NOT NULL, data TEXT NOT NULL);
-    PRAGMA user_version = 1;
+    PRAGMA user_version = 2;
     COMMIT;
   )sql");
 }

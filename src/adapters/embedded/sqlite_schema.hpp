@@ -4,7 +4,7 @@
 
 namespace conv::adapters::embedded {
 
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 void migrate(sqlite_connection& db);
 
 }  // namespace conv::adapters::embedded

@@ -5,19 +5,24 @@
 namespace conv::adapters::embedded {
 namespace {
 
-result<void> upsert(sqlite_connection& db, const domain::topic& t) {
+// Compare-and-set (ports::topic_store::save): version 1 inserts, version v replaces v-1.
+result<void> write_topic(sqlite_connection& db, const domain::topic& t) {
+  const auto doc = boost::json::serialize(domain::to_json(t));
   auto st = db.prepare(
-      "INSERT INTO topics(id, language, level, category, is_active, doc) VALUES(?1, ?2, ?3, ?4, "
-      "?5, ?6) "
-      "ON CONFLICT(id) DO UPDATE SET language = ?2, level = ?3, category = ?4, is_active = ?5, doc "
-      "= ?6");
+      t.version == 1
+          ? "INSERT INTO topics(id, language, level, category, is_active, doc, version) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING"
+          : "UPDATE topics SET language = ?2, level = ?3, category = ?4, is_active = ?5, "
+            "doc = ?6, version = ?7 WHERE id = ?1 AND version = ?7 - 1");
   st.bind(1, t.id)
       .bind(2, t.target_language_code)
       .bind(3, domain::level_name(t.level))
       .bind(4, t.category)
       .bind(5, std::int64_t(t.is_active))
-      .bind(6, boost::json::serialize(domain::to_json(t)));
+      .bind(6, doc)
+      .bind(7, t.version);
   if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
+  if (db.changes() != 1) return make_error(errc::invalid_state, "the topic changed meanwhile");
   return {};
 }
 
@@ -69,7 +74,7 @@ ports::task<std::optional<domain::topic>> sqlite_topic_store::find(std::string i
 }
 
 ports::task<void> sqlite_topic_store::save(domain::topic t) {
-  auto job = [t = std::move(t)](sqlite_connection& db) { return upsert(db, t); };
+  auto job = [t = std::move(t)](sqlite_connection& db) { return write_topic(db, t); };
   co_return co_await db_.write(std::move(job));
 }
 
@@ -80,7 +85,7 @@ ports::task<bool> sqlite_topic_store::seed_if_empty(std::vector<domain::topic> t
     if (count.step() != SQLITE_ROW) return store_unavailable(db.last_error());
     if (count.integer(0) > 0) return {};
     for (const auto& t : topics)
-      if (auto r = upsert(db, t); !r) return r;
+      if (auto r = write_topic(db, t); !r) return r;
     *seeded = true;
     return {};
   };
