@@ -21,10 +21,12 @@ class audio_recordings {
 
   std::uint64_t max_bytes() const { return max_bytes_; }
 
-  // Checks that `user` may upload now, and opens the upload to stream the body into.
+  // Checks that `user` may upload now, and opens the upload to stream the body into. One
+  // upload of a session at a time: the upload returned holds the session until it is
+  // finished or dropped, and a second one is refused meanwhile (AUDIO_ALREADY_UPLOADED).
   ports::task<std::unique_ptr<ports::audio_upload>> begin(std::string user, std::string session_id,
                                                           std::string content_type);
-  // Commits the bytes and records them on the session.
+  // Commits the bytes and records them on the session. An empty recording is refused.
   ports::task<domain::conversation_session> finish(std::string session_id,
                                                    std::unique_ptr<ports::audio_upload> upload,
                                                    std::string content_type, std::uint64_t size);
@@ -35,18 +37,22 @@ class audio_recordings {
   // Puts the committed recording's URL on the session, with its event.
   ports::task<domain::conversation_session> record(std::string session_id, std::string url,
                                                    std::string content_type, std::uint64_t size);
-  bool committing(const std::string& session_id);
+  class upload_claim;
+  class claimed_upload;
+  bool claim(const std::string& session_id);
+  void release(const std::string& session_id);
   ports::task<domain::conversation_session> visible_session(const std::string& user,
                                                             const std::string& session_id,
                                                             bool is_admin);
   context& ctx_;
   ports::audio_store& store_;
   std::uint64_t max_bytes_;
-  // Sessions whose recording is being committed here: a stored recording that is in none
-  // of them and not on its session was left by a failure, and a new upload may replace it.
-  // (Per instance: right for the embedded store, which only this process writes.)
+  // Sessions with an upload in progress here, from begin() until the upload is finished or
+  // dropped. A stored recording that is not on its session, found by the upload that holds
+  // the session, was left by a failure, and may be replaced. (Per instance: right for the
+  // embedded store, which only this process writes.)
   std::mutex mutex_;
-  std::unordered_multiset<std::string> committing_;  // a session's concurrent uploads count
+  std::unordered_set<std::string> uploading_;
 };
 
 }  // namespace conv::app

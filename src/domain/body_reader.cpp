@@ -14,6 +14,18 @@ bool body_reader::has(std::string_view field) const {
   return object_ && object_->contains(field) && !object_->at(field).is_null();
 }
 
+bool body_reader::is_null(std::string_view field) const {
+  return object_ && object_->contains(field) && object_->at(field).is_null();
+}
+
+namespace {
+
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
+}
+
+}  // namespace
+
 const boost::json::value* body_reader::find(std::string_view field, bool required) {
   if (!object_) return nullptr;
   const auto* v = object_->if_contains(field);
@@ -34,8 +46,8 @@ std::optional<std::string> body_reader::text(std::string_view field, std::size_t
   }
   std::string_view s = v->get_string();
   const auto chars = utf8_length(s);
-  if (chars == 0) {
-    problem(std::string(field), "must not be empty");
+  if (is_blank(s)) {
+    problem(std::string(field), "must not be empty or only white space");
     return std::nullopt;
   }
   if (chars > max_chars) {
@@ -93,8 +105,8 @@ std::optional<std::vector<std::string>> body_reader::text_list(std::string_view 
   for (std::size_t i = 0; i < array->size(); ++i) {
     const auto& item = (*array)[i];
     const auto name = fmt::format("{}[{}]", field, i);
-    if (!item.is_string() || item.get_string().empty()) {
-      problem(name, "must be a non-empty string");
+    if (!item.is_string() || is_blank(item.get_string())) {
+      problem(name, "must be a string, not empty or only white space");
     } else if (utf8_length(item.get_string()) > max_chars) {
       problem(name, fmt::format("must be at most {} characters", max_chars));
     } else {

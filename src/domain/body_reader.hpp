@@ -19,8 +19,10 @@ class body_reader {
   // A non-object body is itself a problem (reported on field "").
   explicit body_reader(const boost::json::value& body);
 
-  bool has(std::string_view field) const;
-  // A text field: must be a valid, non-empty string of at most `max_chars` code points.
+  bool has(std::string_view field) const;      // present and not null
+  bool is_null(std::string_view field) const;  // present as null
+  // A text field: must be a valid string of at most `max_chars` code points, not empty and
+  // not only white space.
   std::optional<std::string> text(std::string_view field, std::size_t max_chars, bool required);
   std::optional<std::int64_t> integer(std::string_view field, std::int64_t min, std::int64_t max,
                                       bool required);

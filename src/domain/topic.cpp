@@ -36,6 +36,15 @@ result<topic> read_topic_fields(topic t, const boost::json::value& body, bool cr
   if (auto m = in.integer("estimatedDurationMinutes", min_topic_minutes, max_topic_minutes, false))
     t.estimated_duration_minutes = int(*m);
   if (auto active = in.boolean("isActive", false)) t.is_active = *active;
+  if (!creating) {
+    // In a PATCH, null clears what may be empty and is refused for what may not.
+    for (auto field :
+         {"targetLanguageCode", "level", "title", "estimatedDurationMinutes", "isActive"})
+      if (in.is_null(field)) in.problem(field, "cannot be null");
+    if (in.is_null("description")) t.description.clear();
+    if (in.is_null("category")) t.category.clear();
+    if (in.is_null("promptQuestions")) t.prompt_questions.clear();
+  }
   if (!in.ok()) return in.failure();
   return t;
 }

@@ -1,10 +1,12 @@
 #include "transport/audio_endpoints.hpp"
 
 #include "domain/session.hpp"
+#include "transport/error_mapping.hpp"
 #include "transport/transfer_deadline.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -28,7 +30,7 @@ std::string session_of(std::string_view path) {
 std::string media_type(std::string_view content_type) {
   auto semicolon = content_type.find(';');
   auto type = content_type.substr(0, semicolon);
-  while (!type.empty() && type.back() == ' ')
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))  // RFC 9110 OWS
     type.remove_suffix(1);
   std::string lower(type);
   for (auto& c : lower)
@@ -60,12 +62,17 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
                    "recordings are audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav"));
   if (auto length = header.content_length(); length && *length > audio.max_bytes())
     co_return co_await refuse(make_error(errc::payload_too_large, "the recording is too large"));
+  if (header.content_length().value_or(0) == 0 && !header.chunked()) {
+    // Named: GCC 12 miscompiles braced temporaries in a co_await expression.
+    const error empty{errc::validation_failed, "the recording is empty", {{"body", "is empty"}}};
+    co_return co_await refuse(empty);
+  }
 
   const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
   auto target = co_await audio.begin(who.user, session_id, type);
   if (!target) co_return co_await refuse(target.error());
 
-  if (req[http::field::expect] == "100-continue") {
+  if (beast::iequals(req[http::field::expect], "100-continue")) {
     http::response<http::empty_body> go_on{http::status::continue_, req.version()};
     stream.expires_after(chunk_timeout);
     auto [ec, n] = co_await http::async_write(stream, go_on, use_tuple);
@@ -84,7 +91,10 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
     auto [ec, n] = co_await http::async_read_some(stream, buffer, body, use_tuple);
     if (ec == http::error::body_limit)
       co_return co_await refuse(make_error(errc::payload_too_large, "the recording is too large"));
-    if (ec && ec != http::error::need_buffer) co_return false;  // the client went away
+    if (ec && ec != http::error::need_buffer) {
+      if (auto refusal = refusal_for_read_failure(ec)) co_return co_await refuse(*refusal);
+      co_return false;  // the client went away
+    }
     const auto got = chunk.size() - body.get().body().size;
     if (got == 0) continue;
     total += got;

@@ -1,5 +1,6 @@
 #include "transport/error_mapping.hpp"
 
+#include <boost/beast/http/error.hpp>
 #include <boost/json.hpp>
 
 namespace conv::transport {
@@ -60,6 +61,17 @@ string_response closing_error_response(unsigned version, const error& e) {
   res.body() = error_body(e);
   res.prepare_payload();
   return res;
+}
+
+std::optional<error> refusal_for_read_failure(const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit)
+    return make_error(errc::payload_too_large, "the request header is too large");
+  if (ec == http::error::body_limit)
+    return make_error(errc::payload_too_large, "the request body is too large");
+  if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message)
+    return make_error(errc::validation_failed, "not a valid HTTP/1.1 request: " + ec.message());
+  return std::nullopt;
 }
 
 }  // namespace conv::transport

@@ -42,20 +42,6 @@ asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
   }
 }
 
-// What to answer a request that could not be read, if anything: too large a header or
-// body gets 413, a request that is not HTTP/1.1 (a bad request line, field, length or
-// chunk) gets 400; a client that went away or timed out gets nothing.
-std::optional<error> refusal_for(const boost::system::error_code& ec) {
-  if (ec == http::error::header_limit)
-    return make_error(errc::payload_too_large, "the request header is too large");
-  if (ec == http::error::body_limit)
-    return make_error(errc::payload_too_large, "the request body is too large");
-  if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
-      ec != http::error::end_of_stream && ec != http::error::partial_message)
-    return make_error(errc::validation_failed, "not a valid HTTP/1.1 request: " + ec.message());
-  return std::nullopt;
-}
-
 }  // namespace
 
 http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint,
@@ -153,7 +139,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     stream.expires_after(limits_.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, header, use_tuple);
     if (ec) {
-      if (auto refusal = refusal_for(ec)) {
+      if (auto refusal = refusal_for_read_failure(ec)) {
         auto res = closing_error_response(11, *refusal);
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
@@ -216,7 +202,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     stream.expires_after(limits_.idle_timeout);
     auto [read_ec, read_n] = co_await http::async_read(stream, buffer, full, use_tuple);
     if (read_ec) {
-      if (auto refusal = refusal_for(read_ec)) {
+      if (auto refusal = refusal_for_read_failure(read_ec)) {
         auto res = closing_error_response(full.get().version(), *refusal);
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);

@@ -1,7 +1,13 @@
 """Recordings: streamed upload and download, types, sizes, one per session."""
+import concurrent.futures
 import hashlib
+import json
 import os
 import shutil
+import socket
+import time
+
+import requests
 
 from conftest import *  # noqa: F401,F403
 
@@ -118,3 +124,115 @@ def test_storage_that_cannot_be_written_gives_503_and_recovers_without_a_restart
                         headers={"Content-Type": "audio/ogg"})
     assert r.status_code == 200, r.text
     assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == data
+
+
+def begin_upload(service, session_id, user, declared):
+    """A PUT whose body is still to come: returns its socket once the server has accepted
+    the upload (its `100 Continue`)."""
+    sock = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+    sock.sendall((f"PUT /sessions/{session_id}/audio HTTP/1.1\r\nHost: x\r\n"
+                  f"Authorization: Bearer {service.token(user)}\r\nContent-Type: audio/ogg\r\n"
+                  f"Content-Length: {declared}\r\nExpect: 100-Continue\r\n\r\n").encode())
+    assert sock.recv(4096).startswith(b"HTTP/1.1 100 Continue"), "the upload was not accepted"
+    return sock
+
+
+def parts(service):
+    return list((service.data_dir / "audio").glob("*.part"))
+
+
+def test_a_second_upload_while_one_is_in_progress_is_refused_until_it_ends(service):
+    wa, wb, s = active_session(service)
+    first = begin_upload(service, s["id"], "marie", 100_000)
+    first.sendall(b"m" * 50_000)
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "jean", data=b"j" * 1000,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "AUDIO_ALREADY_UPLOADED"
+    assert "in progress" in r.json()["error"]["message"]
+    # The first upload is dropped halfway: nothing is kept, and the session takes a recording.
+    first.close()
+    deadline = time.monotonic() + 10
+    while parts(service) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not parts(service), "the dropped upload's partial file is still there"
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "marie").status_code == 404
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "jean", data=b"j" * 1000,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "marie").content == b"j" * 1000
+
+
+def test_concurrent_uploads_store_exactly_the_recording_that_was_confirmed(service):
+    # Both participants upload at once, many times over: one upload is confirmed, and the
+    # recording stored and announced is that one (a late upload once took the confirmed
+    # recording for a leftover and replaced or deleted it).
+    sessions = []
+    for i in range(12):
+        wa, wb, s = active_session(service, f"a{i}", f"b{i}")
+        sessions.append(s)
+
+    def put(s, user, body):
+        r = requests.put(f"{service.base}/sessions/{s['id']}/audio", data=body, timeout=30,
+                         headers={**service.auth(user), "Content-Type": "audio/ogg"})
+        return r, body
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        futures = {s["id"]: [pool.submit(put, s, user, f"{user}-{n}-".encode() * (200 + n))
+                             for n in range(4) for user in (s["participant1Id"], s["participant2Id"])]
+                   for s in sessions}
+    for s in sessions:
+        results = [f.result() for f in futures[s["id"]]]
+        confirmed = [body for r, body in results if r.status_code == 200]
+        refused = [r for r, body in results if r.status_code != 200]
+        assert len(confirmed) == 1, [r.status_code for r, _ in results]
+        assert all(r.status_code == 409 and r.json()["error"]["code"] == "AUDIO_ALREADY_UPLOADED"
+                   for r in refused)
+        got = service.request("GET", f"/sessions/{s['id']}/audio", s["participant1Id"])
+        assert got.status_code == 200 and got.content == confirmed[0]
+        e = service.wait_for_event("session.audio-uploaded", sessionId=s["id"])
+        assert e["data"]["sizeBytes"] == len(confirmed[0])
+    assert len([e for e in service.events() if e["type"] == "session.audio-uploaded"]) == len(sessions)
+
+
+def raw_put(service, session_id, user, head, body=b""):
+    """One PUT written by hand; returns the status line and the body of the answer."""
+    with socket.create_connection(("127.0.0.1", service.port), timeout=10) as sock:
+        sock.sendall((f"PUT /sessions/{session_id}/audio HTTP/1.1\r\nHost: x\r\n"
+                      f"Authorization: Bearer {service.token(user)}\r\n{head}"
+                      "Connection: close\r\n\r\n").encode() + body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status, _, rest = answer.partition(b"\r\n")
+    return status.decode(), rest.partition(b"\r\n\r\n")[2]
+
+
+def test_an_empty_recording_is_refused_and_leaves_the_session_open_for_one(service):
+    wa, wb, s = active_session(service)
+    for head, body in [("Content-Type: audio/webm\r\n", b""),
+                       ("Content-Type: audio/webm\r\nContent-Length: 0\r\n", b""),
+                       ("Content-Type: audio/webm\r\nTransfer-Encoding: chunked\r\n", b"0\r\n\r\n")]:
+        status, answer = raw_put(service, s["id"], "marie", head, body)
+        assert status == "HTTP/1.1 400 Bad Request", (head, status)
+        assert json.loads(answer)["error"]["code"] == "VALIDATION_FAILED"
+    assert service.get(f"/sessions/{s['id']}", "marie").json()["audioRecordingUrl"] is None
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=b"a" * 100,
+                        headers={"Content-Type": "audio/webm"})
+    assert r.status_code == 200, r.text
+
+
+def test_header_spellings_http_allows_are_understood_and_a_bad_chunk_gets_400(service):
+    wa, wb, s = active_session(service)
+    status, answer = raw_put(service, s["id"], "marie",
+                             "Content-Type: audio/webm\t;codecs=opus\r\n"
+                             "Transfer-Encoding: chunked\r\n", b"FFFFFFFFFFFFFFFFFF\r\nxx\r\n")
+    assert status == "HTTP/1.1 400 Bad Request", status
+    assert json.loads(answer)["error"]["code"] == "VALIDATION_FAILED"
+    sock = begin_upload(service, s["id"], "marie", 5)  # `Expect: 100-Continue`, any case
+    sock.sendall(b"hello")
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += sock.recv(65536)
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 200 OK"), answer[:200]
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == b"hello"

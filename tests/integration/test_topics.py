@@ -1,4 +1,6 @@
 """Topics over REST: the starter catalogue, filters, pagination, and administration."""
+import concurrent.futures
+
 from conftest import *  # noqa: F401,F403
 
 
@@ -127,3 +129,40 @@ def test_oversized_bodies_are_refused(service):
     r = service.request("GET", "/topics", "alice", headers={"X-Padding": "p" * 20000})
     assert r.status_code == 413, r.text
     assert service.get("/healthz").status_code == 200
+
+
+def test_a_change_bumps_the_version_and_null_clears_what_may_be_empty(service):
+    t = service.post("/topics", "root", {"targetLanguageCode": "en", "level": "B1", "title": "Travel",
+                                         "description": "Trips", "category": "travel"}, admin=True).json()
+    assert t["version"] == 1
+    path = f"/topics/{t['id']}"
+    r = service.request("PATCH", path, "root", admin=True, json={"description": None, "category": None})
+    assert r.status_code == 200, r.text
+    assert (r.json()["description"], r.json()["category"], r.json()["version"]) == ("", "", 2)
+    again = service.request("PATCH", path, "root", admin=True, json={"description": None})
+    assert again.json()["version"] == 2, "a change that changes nothing writes nothing"
+    for bad in ({"title": None}, {"title": "   "}, {"isActive": None}):
+        r = service.request("PATCH", path, "root", admin=True, json=bad)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", bad
+    assert service.request("DELETE", path, "root", admin=True).status_code == 204
+    assert service.request("DELETE", path, "root", admin=True).status_code == 204
+    got = service.get(path, "alice").json()
+    assert (got["isActive"], got["version"]) == (False, 3)
+
+
+def test_a_change_racing_a_deactivation_does_not_undo_it(make_service):
+    # Two admins at once, many times over: whichever commits first, both take effect.
+    service = make_service({"CONV_HTTP_RATE_PER_S": "1000", "CONV_HTTP_BURST": "1000"})
+    def change(method, path, body=None):
+        return service.request(method, path, "root", admin=True, json=body).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for i in range(20):
+            t = service.post("/topics", "root", {"targetLanguageCode": "en", "level": "B1",
+                                                 "title": "Travel"}, admin=True).json()
+            path = f"/topics/{t['id']}"
+            patched = pool.submit(change, "PATCH", path, {"title": f"Trips {i}"})
+            deleted = pool.submit(change, "DELETE", path)
+            assert (patched.result(), deleted.result()) == (200, 204)
+            got = service.get(path, "alice").json()
+            assert (got["isActive"], got["title"]) == (False, f"Trips {i}"), got

@@ -110,5 +110,36 @@ TEST(TopicValidation, PatchChangesOnlyWhatIsGiven) {
   EXPECT_FALSE(topic_with_patch(*created, json(R"({"title":""})")));
 }
 
+TEST(TopicValidation, TextOfOnlyWhiteSpaceIsRefused) {
+  auto r = topic_from_create_body(json(
+      R"({"targetLanguageCode":"en","level":"B1","title":" \t\n ","promptQuestions":["ok","  "]})"));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(has_problem(r.error(), "title"));
+  EXPECT_TRUE(has_problem(r.error(), "promptQuestions[1]"));
+  EXPECT_TRUE(topic_from_create_body(
+      json(R"({"targetLanguageCode":"en","level":"B1","title":" Travel "})")));
+}
+
+TEST(TopicValidation, PatchNullClearsOptionalFieldsAndIsRefusedForTheOthers) {
+  auto created = topic_from_create_body(
+      json(R"({"targetLanguageCode":"en","level":"B1","title":"Travel","description":"Trips",)"
+           R"("category":"travel","promptQuestions":["Where?"]})"));
+  ASSERT_TRUE(created);
+  auto cleared = topic_with_patch(
+      *created, json(R"({"description":null,"category":null,"promptQuestions":null})"));
+  ASSERT_TRUE(cleared);
+  EXPECT_EQ(cleared->description, "");
+  EXPECT_EQ(cleared->category, "");
+  EXPECT_TRUE(cleared->prompt_questions.empty());
+  EXPECT_EQ(cleared->title, "Travel");
+  auto refused =
+      topic_with_patch(*created, json(R"({"title":null,"level":null,"targetLanguageCode":null,)"
+                                      R"("estimatedDurationMinutes":null,"isActive":null})"));
+  ASSERT_FALSE(refused);
+  for (auto field :
+       {"title", "level", "targetLanguageCode", "estimatedDurationMinutes", "isActive"})
+    EXPECT_TRUE(has_problem(refused.error(), field)) << field;
+}
+
 }  // namespace
 }  // namespace conv::domain
