@@ -21,44 +21,61 @@ ports::task<domain::conversation_session> audio_recordings::visible_session(
   co_return std::move(**found);
 }
 
-// A session's upload slot, released when the claim goes.
-class audio_recordings::upload_claim {
+// One of a session's places for an upload in progress, given back when it goes.
+class audio_recordings::upload_place {
  public:
-  upload_claim(audio_recordings& owner, std::string session_id)
+  upload_place(audio_recordings& owner, std::string session_id)
       : owner_(owner), session_id_(std::move(session_id)) {}
-  ~upload_claim() { owner_.release(session_id_); }
-  upload_claim(const upload_claim&) = delete;
-  upload_claim& operator=(const upload_claim&) = delete;
+  ~upload_place() {
+    std::lock_guard lock(owner_.mutex_);
+    auto it = owner_.uploading_.find(session_id_);
+    if (--it->second == 0) owner_.uploading_.erase(it);
+  }
+  upload_place(const upload_place&) = delete;
+  upload_place& operator=(const upload_place&) = delete;
 
  private:
   audio_recordings& owner_;
   std::string session_id_;
 };
 
-// The store's upload, holding its session's slot until it is finished or dropped.
-class audio_recordings::claimed_upload final : public ports::audio_upload {
+// The store's upload, holding its place until it is finished or dropped.
+class audio_recordings::counted_upload final : public ports::audio_upload {
  public:
-  claimed_upload(std::unique_ptr<ports::audio_upload> upload, std::unique_ptr<upload_claim> claim)
-      : upload_(std::move(upload)), claim_(std::move(claim)) {}
+  counted_upload(std::unique_ptr<ports::audio_upload> upload, std::unique_ptr<upload_place> place)
+      : upload_(std::move(upload)), place_(std::move(place)) {}
   ports::task<void> write(std::span<const char> chunk) override { return upload_->write(chunk); }
   ports::task<std::string> commit() override { return upload_->commit(); }
 
  private:
   std::unique_ptr<ports::audio_upload> upload_;
-  // Declared last, so freed first: once a dropped upload's partial file is gone, its slot
-  // is free (what a client, or a test, can observe).
-  std::unique_ptr<upload_claim> claim_;
+  // Declared last, so given back first: once a dropped upload's partial file is gone, its
+  // place is free (what a client, or a test, can observe).
+  std::unique_ptr<upload_place> place_;
 };
 
-bool audio_recordings::claim(const std::string& session_id) {
-  std::lock_guard lock(mutex_);
-  return uploading_.insert(session_id).second;
-}
+// A session's turn to commit: held by one upload at a time.
+class audio_recordings::commit_turn {
+ public:
+  commit_turn(audio_recordings& owner, std::string session_id)
+      : owner_(owner), session_id_(std::move(session_id)) {
+    std::lock_guard lock(owner_.mutex_);
+    taken_ = owner_.committing_.insert(session_id_).second;
+  }
+  ~commit_turn() {
+    if (!taken_) return;
+    std::lock_guard lock(owner_.mutex_);
+    owner_.committing_.erase(session_id_);
+  }
+  commit_turn(const commit_turn&) = delete;
+  commit_turn& operator=(const commit_turn&) = delete;
+  bool taken() const { return taken_; }
 
-void audio_recordings::release(const std::string& session_id) {
-  std::lock_guard lock(mutex_);
-  uploading_.erase(session_id);
-}
+ private:
+  audio_recordings& owner_;
+  std::string session_id_;
+  bool taken_ = false;
+};
 
 namespace {
 
@@ -79,33 +96,46 @@ ports::task<std::unique_ptr<ports::audio_upload>> audio_recordings::begin(
   auto session = co_await visible_session(user, session_id, false);
   if (!session) co_return session.error();
   if (auto allowed = may_upload_to(*session); !allowed) co_return allowed.error();
-  if (!claim(session_id))
-    co_return make_error(errc::audio_already_uploaded,
-                         "another upload of this session's recording is in progress");
-  auto claimed = std::make_unique<upload_claim>(*this, session_id);
-  // Read again now that no other upload of the session can start here: one that finished
-  // since the first read has put its recording on the session.
-  session = co_await visible_session(user, session_id, false);
-  if (!session) co_return session.error();
-  if (auto allowed = may_upload_to(*session); !allowed) co_return allowed.error();
-  auto upload = co_await store_.begin_upload(session_id, content_type);
-  if (!upload && upload.error().code == errc::audio_already_uploaded) {
-    // Stored, not on the session, and no upload of it in progress: left by a failure.
-    if (auto discarded = co_await store_.discard(session_id); !discarded)
-      co_return discarded.error();
-    upload = co_await store_.begin_upload(std::move(session_id), std::move(content_type));
+  {
+    std::lock_guard lock(mutex_);
+    auto& in_progress = uploading_[session_id];
+    if (in_progress == max_uploads_per_session)
+      co_return make_error(errc::rate_limited,
+                           "too many uploads of this session's recording at once; try again "
+                           "when one has ended");
+    ++in_progress;
   }
+  auto place = std::make_unique<upload_place>(*this, session_id);
+  auto upload = co_await store_.begin_upload(std::move(session_id), std::move(content_type));
   if (!upload) co_return upload.error();
-  co_return std::make_unique<claimed_upload>(std::move(*upload), std::move(claimed));
+  co_return std::make_unique<counted_upload>(std::move(*upload), std::move(place));
 }
 
 ports::task<domain::conversation_session> audio_recordings::finish(
-    std::string session_id, std::unique_ptr<ports::audio_upload> upload, std::string content_type,
-    std::uint64_t size) {
-  // `upload` holds the session's slot until this returns, the failure paths included.
+    std::string user, std::string session_id, std::unique_ptr<ports::audio_upload> upload,
+    std::string content_type, std::uint64_t size) {
+  // `upload` keeps its place until this returns, the failure paths included.
   if (size == 0)
     co_return error{errc::validation_failed, "the recording is empty", {{"body", "is empty"}}};
-  auto url = co_await upload->commit();
+  const commit_turn turn(*this, session_id);
+  if (!turn.taken())
+    co_return make_error(errc::audio_already_uploaded,
+                         "another upload of this session's recording is being stored");
+  co_return co_await store_and_record(std::move(user), std::move(session_id), *upload,
+                                      std::move(content_type), size);
+}
+
+ports::task<domain::conversation_session> audio_recordings::store_and_record(
+    std::string user, std::string session_id, ports::audio_upload& upload, std::string content_type,
+    std::uint64_t size) {
+  // Read afresh in this turn: an upload that committed before has named its recording.
+  auto session = co_await visible_session(user, session_id, false);
+  if (!session) co_return session.error();
+  if (auto allowed = may_upload_to(*session); !allowed) co_return allowed.error();
+  // Stored, not named by the session, and nobody else committing: left by a failure (a
+  // crash between storing and naming it).
+  if (auto discarded = co_await store_.discard(session_id); !discarded) co_return discarded.error();
+  auto url = co_await upload.commit();
   if (!url) co_return url.error();
   auto recorded = co_await record(session_id, *url, content_type, size);
   if (!recorded && recorded.error().code != errc::audio_already_uploaded) {

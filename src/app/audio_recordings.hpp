@@ -8,11 +8,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace conv::app {
 
 bool is_supported_audio_type(std::string_view content_type);
+// Uploads of one session in progress at once: each participant's, and a retry of each while
+// the server has not yet seen its dropped predecessor go.
+inline constexpr int max_uploads_per_session = 4;
 
 class audio_recordings {
  public:
@@ -21,13 +25,14 @@ class audio_recordings {
 
   std::uint64_t max_bytes() const { return max_bytes_; }
 
-  // Checks that `user` may upload now, and opens the upload to stream the body into. One
-  // upload of a session at a time: the upload returned holds the session until it is
-  // finished or dropped, and a second one is refused meanwhile (AUDIO_ALREADY_UPLOADED).
+  // Checks that `user` may upload now, and opens the upload to stream the body into. Both
+  // participants may upload at once (the first to finish wins), but a session has at most
+  // max_uploads_per_session uploads in progress: past that, RATE_LIMITED until one ends.
   ports::task<std::unique_ptr<ports::audio_upload>> begin(std::string user, std::string session_id,
                                                           std::string content_type);
-  // Commits the bytes and records them on the session. An empty recording is refused.
-  ports::task<domain::conversation_session> finish(std::string session_id,
+  // Commits the bytes and records them on the session, unless another upload of it did
+  // first (AUDIO_ALREADY_UPLOADED). An empty recording is refused.
+  ports::task<domain::conversation_session> finish(std::string user, std::string session_id,
                                                    std::unique_ptr<ports::audio_upload> upload,
                                                    std::string content_type, std::uint64_t size);
   ports::task<std::unique_ptr<ports::audio_download>> open(std::string user, std::string session_id,
@@ -37,22 +42,28 @@ class audio_recordings {
   // Puts the committed recording's URL on the session, with its event.
   ports::task<domain::conversation_session> record(std::string session_id, std::string url,
                                                    std::string content_type, std::uint64_t size);
-  class upload_claim;
-  class claimed_upload;
-  bool claim(const std::string& session_id);
-  void release(const std::string& session_id);
+  class upload_place;
+  class counted_upload;
+  class commit_turn;
+  ports::task<domain::conversation_session> store_and_record(std::string user,
+                                                             std::string session_id,
+                                                             ports::audio_upload& upload,
+                                                             std::string content_type,
+                                                             std::uint64_t size);
   ports::task<domain::conversation_session> visible_session(const std::string& user,
                                                             const std::string& session_id,
                                                             bool is_admin);
   context& ctx_;
   ports::audio_store& store_;
   std::uint64_t max_bytes_;
-  // Sessions with an upload in progress here, from begin() until the upload is finished or
-  // dropped. A stored recording that is not on its session, found by the upload that holds
-  // the session, was left by a failure, and may be replaced. (Per instance: right for the
-  // embedded store, which only this process writes.)
+  // Per session: the uploads in progress here (from begin() until finished or dropped), and
+  // whether one is being committed. Commits of a session take turns: the one whose turn it
+  // is reads the session afresh, so a stored recording it finds that the session does not
+  // name was left by a failure and may be replaced. (Per instance: right for the embedded
+  // store, which only this process writes.)
   std::mutex mutex_;
-  std::unordered_set<std::string> uploading_;
+  std::unordered_map<std::string, int> uploading_;
+  std::unordered_set<std::string> committing_;
 };
 
 }  // namespace conv::app

@@ -2,7 +2,7 @@
 // Recordings. Promises: a recording is written in chunks and never held whole in memory;
 // it becomes visible only when committed, so a failed upload leaves nothing behind; at
 // most one committed recording per session (the second commit fails with
-// errc::audio_already_uploaded).
+// errc::audio_already_uploaded; beginning an upload does not look: the commit decides).
 #include "ports/async.hpp"
 
 #include <cstdint>

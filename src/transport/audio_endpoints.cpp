@@ -101,7 +101,7 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
     auto written = co_await (*target)->write(std::span<const char>(chunk.data(), got));
     if (!written) co_return co_await refuse(written.error());
   }
-  auto finished = co_await audio.finish(session_id, std::move(*target), type, total);
+  auto finished = co_await audio.finish(who.user, session_id, std::move(*target), type, total);
   if (!finished)
     co_return co_await send(stream, rest_api::error_response(body.get(), finished.error()));
   co_return co_await send(

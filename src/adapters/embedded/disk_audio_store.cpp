@@ -132,8 +132,6 @@ ports::task<std::unique_ptr<ports::audio_upload>> disk_audio_store::begin_upload
     static std::atomic<std::uint64_t> counter{0};
     auto final_path = directory_ / (session_id + ".rec");
     std::error_code ec;
-    if (std::filesystem::exists(final_path, ec))
-      return make_error(errc::audio_already_uploaded, "this session already has a recording");
     // A part per upload: concurrent uploads never write into one file.
     auto part = directory_ / (session_id + "." + std::to_string(counter++) + ".part");
     int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
