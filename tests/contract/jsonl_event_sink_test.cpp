@@ -1,5 +1,6 @@
 // The JSON Lines event log keeps one readable line per event even when an append fails
-// halfway (a full disk): the relay retries the batch whole.
+// halfway (a full disk): the relay retries the batch whole. It follows its path when the
+// file is rotated.
 #include "adapters/embedded/jsonl_event_sink.hpp"
 #include "../support/run_task.hpp"
 #include "../support/temp_dir.hpp"
@@ -74,6 +75,24 @@ TEST(JsonlEventSink, AfterALineCutShortTheNextEventStartsALineOfItsOwn) {
   while (std::getline(in, line))
     last = line;
   EXPECT_EQ(boost::json::parse(last).as_object().at("eventId"), "e2");
+}
+
+TEST(JsonlEventSink, AfterTheFileIsMovedAwayEventsGoToTheFileAtThePath) {
+  // Log rotation: the file is renamed, and a new one may or may not have been made.
+  testing::temp_dir dir;
+  const auto file = dir.path() / "events.jsonl";
+  blocking_pool pool(1);
+  jsonl_event_sink sink(file, pool);
+  ASSERT_TRUE(testing::run_task(sink.publish({event_numbered(1)})));
+  std::filesystem::rename(file, dir.path() / "events.jsonl.1");
+  ASSERT_TRUE(testing::run_task(sink.publish({event_numbered(2)})));
+  std::filesystem::rename(file, dir.path() / "events.jsonl.2");
+  std::ofstream(file).close();  // made by the rotation, empty
+  ASSERT_TRUE(testing::run_task(sink.publish({event_numbered(3)})));
+  EXPECT_EQ(events_in(dir.path() / "events.jsonl.1"), (std::map<std::string, int>{{"e1", 1}}));
+  EXPECT_EQ(events_in(dir.path() / "events.jsonl.2"), (std::map<std::string, int>{{"e2", 1}}));
+  EXPECT_EQ(events_in(file), (std::map<std::string, int>{{"e3", 1}}));
+  EXPECT_TRUE(testing::run_task(sink.probe()));
 }
 
 }  // namespace

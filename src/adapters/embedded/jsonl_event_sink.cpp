@@ -24,31 +24,38 @@ const auto& log() {
 
 jsonl_event_sink::jsonl_event_sink(std::filesystem::path file, blocking_pool& pool)
     : file_(std::move(file)), pool_(pool) {
-  fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0)
+  if (!open_file())
     throw std::runtime_error("cannot open " + file_.string() + ": " + std::strerror(errno));
-  struct stat st {};
-  char last = '\n';
-  if (::fstat(fd_, &st) == 0 && st.st_size > 0 && ::pread(fd_, &last, 1, st.st_size - 1) == 1)
-    torn_ = last != '\n';
 }
 
 jsonl_event_sink::~jsonl_event_sink() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-// Appending to a file someone removed would lose every event from then on: a new one is
-// started instead (what was appended before is wherever the removed file went).
-result<void> jsonl_event_sink::reopen_if_removed() {
-  struct stat st {};
-  if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) return {};
+bool jsonl_event_sink::open_file() {
   const int fd = ::open(file_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
-  ::close(fd_);
+  if (fd < 0) return false;
+  if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
-  torn_ = false;
-  log()->warn("{} was removed: appending to a new one", file_.string());
+  struct stat st {};
+  char last = '\n';
+  torn_ = ::fstat(fd_, &st) == 0 && st.st_size > 0 && ::pread(fd_, &last, 1, st.st_size - 1) == 1 &&
+          last != '\n';
+  return true;
+}
+
+// Appending to a file someone moved away (log rotation) or removed would put every event
+// from then on where nobody looks: the file at the configured path is used instead (made
+// if there is none). What was appended before is wherever the old file went.
+result<void> jsonl_event_sink::follow_the_path() {
+  struct stat opened {
+  }, at_path{};
+  if (::fstat(fd_, &opened) == 0 && opened.st_nlink > 0 && ::stat(file_.c_str(), &at_path) == 0 &&
+      at_path.st_ino == opened.st_ino && at_path.st_dev == opened.st_dev)
+    return {};
+  if (!open_file())
+    return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
+  log()->info("{} was moved or removed: appending to the file now at that path", file_.string());
   return {};
 }
 
@@ -58,7 +65,7 @@ result<void> jsonl_event_sink::append(const std::string& lines) {
     return make_error(errc::service_unavailable, std::string("event log: ") + std::strerror(errno));
   };
   auto written = [&]() -> result<void> {
-    if (auto reopened = reopen_if_removed(); !reopened) return reopened;
+    if (auto reopened = follow_the_path(); !reopened) return reopened;
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return failure();
     std::string with_newline;
@@ -97,7 +104,7 @@ result<void> jsonl_event_sink::append(const std::string& lines) {
 ports::task<void> jsonl_event_sink::probe() {
   auto job = [this]() -> result<void> {
     std::lock_guard lock(mutex_);
-    if (auto reopened = reopen_if_removed(); !reopened) return reopened;
+    if (auto reopened = follow_the_path(); !reopened) return reopened;
     if (last_failure_) return *last_failure_;
     return {};
   };

@@ -1,6 +1,8 @@
 #pragma once
 // ports::event_sink for the single-machine setup: each event's envelope is appended as one
-// line to a JSON Lines file and flushed to disk before publish() succeeds.
+// line to a JSON Lines file and flushed to disk before publish() succeeds. Rotation by
+// moving the file away (logrotate's default) needs no signal: the next append notices and
+// starts on the file at the path.
 #include "common/blocking_pool.hpp"
 #include "ports/event_sink.hpp"
 
@@ -16,12 +18,14 @@ class jsonl_event_sink : public ports::event_sink {
   ~jsonl_event_sink() override;
 
   ports::task<void> publish(std::vector<domain::event> events) override;
-  // The file is there (a new one is started if it was removed) and the last append worked.
+  // The file is there (the one now at the path, if it was moved or removed) and the last
+  // append worked.
   ports::task<void> probe() override;
 
  private:
   result<void> append(const std::string& lines);
-  result<void> reopen_if_removed();
+  bool open_file();  // the file at file_, made if need be; errno on failure
+  result<void> follow_the_path();
 
   std::filesystem::path file_;
   blocking_pool& pool_;
