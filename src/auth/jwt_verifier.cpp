@@ -223,6 +223,9 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
   const auto* alg_field = header->if_contains("alg");
   if (!alg_field || !alg_field->is_string()) return verify_error::malformed;
   const std::string_view alg = alg_field->get_string();
+  // RFC 7515 §4.1.11: extensions listed in "crit" must be understood, or the token refused.
+  // This verifier understands none (b64, for one, would change what the signature covers).
+  if (header->contains("crit")) return verify_error::malformed;
   std::optional<std::string> kid;
   if (const auto* k = header->if_contains("kid")) {
     if (!k->is_string()) return verify_error::malformed;

@@ -110,6 +110,19 @@ TEST(JwtVerifier, AcceptsFractionalDatesAndTheFarEndsOfTheRange) {
       v.verify(sign_hs256(secret, hs_header, payload({{"nbf", -(std::int64_t(1) << 62)}})), now));
 }
 
+// RFC 7515 §4.1.11: a recipient that does not understand every extension listed in "crit"
+// must refuse the token. This verifier understands none.
+TEST(JwtVerifier, RefusesCriticalHeaderExtensions) {
+  EXPECT_EQ(
+      failure(hs_verifier(),
+              sign_hs256(secret, {{"alg", "HS256"}, {"crit", json::array{"b64"}}, {"b64", false}},
+                         payload())),
+      verify_error::malformed);
+  EXPECT_EQ(failure(hs_verifier(),
+                    sign_hs256(secret, {{"alg", "HS256"}, {"crit", json::array{}}}, payload())),
+            verify_error::malformed);
+}
+
 TEST(JwtVerifier, RequiresExpiryAndSubject) {
   auto no_exp = payload();
   no_exp.erase("exp");
