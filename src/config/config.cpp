@@ -169,6 +169,12 @@ settings load(const env_lookup& lookup) {
     throw config_error(fmt::format(
         "CONV_HEARTBEAT_TIMEOUT_S: expected more than CONV_HEARTBEAT_INTERVAL_S ({}s), got {}s",
         s.heartbeat_interval.count(), s.heartbeat_timeout.count()));
+  // Else no call its participants end could count as completed: only the cut-off at the
+  // maximum would.
+  if (s.min_completed >= s.max_duration)
+    throw config_error(
+        fmt::format("CONV_MIN_COMPLETED_S: expected less than CONV_MAX_DURATION_S ({}s), got {}s",
+                    s.max_duration.count(), s.min_completed.count()));
 
   s.audio_max_bytes = in.integer<std::uint64_t>("CONV_AUDIO_MAX_BYTES", s.audio_max_bytes, 1,
                                                 std::uint64_t(10) * 1024 * 1024 * 1024);

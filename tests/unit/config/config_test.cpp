@@ -110,6 +110,25 @@ TEST(Config, ABadValueNamesTheVariableAndWhatItExpected) {
       std::string::npos);
 }
 
+TEST(Config, TheShortestCompletedCallIsShorterThanTheLongestCall) {
+  // Else no call its participants end could count as completed.
+  for (const auto* min : {"1800", "3600"}) {
+    auto message = failure({{"CONV_DEV_AUTH", "true"},
+                            {"CONV_MIN_COMPLETED_S", min},
+                            {"CONV_MAX_DURATION_S", "1800"}});
+    EXPECT_NE(message.find("CONV_MIN_COMPLETED_S"), std::string::npos) << message;
+    EXPECT_NE(message.find("CONV_MAX_DURATION_S"), std::string::npos) << message;
+  }
+  auto s = load_map({{"CONV_DEV_AUTH", "true"},
+                     {"CONV_MIN_COMPLETED_S", "1799"},
+                     {"CONV_MAX_DURATION_S", "1800"}});
+  EXPECT_EQ(s.min_completed.count(), 1799);
+  // Only the minimum set: checked against the default maximum (1800 s).
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_MIN_COMPLETED_S", "2000"}})
+                .find("CONV_MAX_DURATION_S"),
+            std::string::npos);
+}
+
 TEST(Config, RefusesToStartWithoutAnyWayToAuthenticate) {
   EXPECT_NE(failure({}).find("CONV_JWT_SECRET"), std::string::npos);
   EXPECT_NE(failure({{"CONV_JWT_SECRET", "short"}}).find("at least 32"), std::string::npos);
