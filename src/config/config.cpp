@@ -72,11 +72,12 @@ class reader {
     if (parsed)
       for (auto s : schemes)
         scheme_ok = scheme_ok || parsed->scheme() == s;
-    if (!parsed || !scheme_ok) {
+    // "http://" parses as a URI, but with no host there is nothing to connect to.
+    if (!parsed || !scheme_ok || parsed->encoded_host().empty()) {
       std::string expected = "a URL with scheme";
       for (auto s : schemes)
         expected += fmt::format(" {}://", s);
-      fail(name, expected, *v);
+      fail(name, expected + " and a host", *v);
     }
     return v;
   }

@@ -129,6 +129,18 @@ TEST(Config, TheShortestCompletedCallIsShorterThanTheLongestCall) {
             std::string::npos);
 }
 
+TEST(Config, AJwksUrlNamesAHost) {
+  for (const auto* url :
+       {"http://", "https://", "https:///keys", "http:keys", "ftp://id.example"}) {
+    auto message = failure({{"CONV_JWT_JWKS_URL", url}});
+    EXPECT_NE(message.find("CONV_JWT_JWKS_URL"), std::string::npos) << url << ": " << message;
+  }
+  EXPECT_EQ(
+      load_map({{"CONV_JWT_JWKS_URL", "https://id.example/.well-known/jwks.json"}}).jwt_jwks_url,
+      "https://id.example/.well-known/jwks.json");
+  EXPECT_TRUE(load_map({{"CONV_JWT_JWKS_URL", "http://127.0.0.1:9000/jwks"}}).jwt_jwks_url);
+}
+
 TEST(Config, RefusesToStartWithoutAnyWayToAuthenticate) {
   EXPECT_NE(failure({}).find("CONV_JWT_SECRET"), std::string::npos);
   EXPECT_NE(failure({{"CONV_JWT_SECRET", "short"}}).find("at least 32"), std::string::npos);
