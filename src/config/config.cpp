@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "common/web_origin.hpp"
+
 #include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
@@ -179,7 +181,16 @@ settings load(const env_lookup& lookup) {
 
   s.audio_max_bytes = in.integer<std::uint64_t>("CONV_AUDIO_MAX_BYTES", s.audio_max_bytes, 1,
                                                 std::uint64_t(10) * 1024 * 1024 * 1024);
-  s.allowed_origins = in.list("CONV_ALLOWED_ORIGINS");
+  // Kept normalised, as the gateway normalises each handshake's Origin before comparing.
+  for (const auto& entry : in.list("CONV_ALLOWED_ORIGINS")) {
+    auto origin = entry == "*" ? std::optional<std::string>(entry) : normalized_origin(entry);
+    if (!origin)
+      reader::fail("CONV_ALLOWED_ORIGINS",
+                   "comma-separated origins (http:// or https://, a host, maybe a port, at most "
+                   "a \"/\" after them) or *",
+                   entry);
+    s.allowed_origins.push_back(*origin);
+  }
   s.io_threads = in.integer<unsigned>("CONV_IO_THREADS", 0, 0, 256);
   if (auto level = in.text("CONV_LOG_LEVEL")) {
     if (*level != "trace" && *level != "debug" && *level != "info" && *level != "warn" &&

@@ -141,6 +141,27 @@ TEST(Config, AJwksUrlNamesAHost) {
   EXPECT_TRUE(load_map({{"CONV_JWT_JWKS_URL", "http://127.0.0.1:9000/jwks"}}).jwt_jwks_url);
 }
 
+TEST(Config, AllowedOriginsAreNormalised) {
+  auto s = load_map({{"CONV_DEV_AUTH", "true"},
+                     {"CONV_ALLOWED_ORIGINS",
+                      "https://App.Example.com/, HTTP://localhost:80, http://127.0.0.1:5173, *"}});
+  EXPECT_EQ(s.allowed_origins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost",
+                                      "http://127.0.0.1:5173", "*"}));
+}
+
+TEST(Config, AnAllowedOriginThatIsNotAnOriginStopsTheProcess) {
+  for (const auto* entry :
+       {"app.example.com", "https://app.example.com/app", "https://app.example.com?x=1",
+        "https://app.example.com#top", "https://user@app.example.com", "ftp://app.example.com",
+        "https://", "https://app.example.com:99999", "null", "https://app.example.com//"}) {
+    auto message = failure({{"CONV_DEV_AUTH", "true"},
+                            {"CONV_ALLOWED_ORIGINS", std::string("https://ok.example,") + entry}});
+    EXPECT_NE(message.find("CONV_ALLOWED_ORIGINS"), std::string::npos) << entry << ": " << message;
+    EXPECT_NE(message.find(entry), std::string::npos) << entry << ": " << message;
+  }
+}
+
 TEST(Config, RefusesToStartWithoutAnyWayToAuthenticate) {
   EXPECT_NE(failure({}).find("CONV_JWT_SECRET"), std::string::npos);
   EXPECT_NE(failure({{"CONV_JWT_SECRET", "short"}}).find("at least 32"), std::string::npos);
