@@ -54,7 +54,7 @@ int mint_token(const std::string& user, bool admin, int hours) {
   }
   prepare_data_dir(settings.data_dir);
   const auth::dev_token_minter minter(
-      settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir)),
+      settings.jwt_secret ? *settings.jwt_secret : load_or_create_dev_secret(settings.data_dir),
       settings.jwt_issuer, settings.jwt_audience);
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -95,7 +95,9 @@ int serve() {
   std::optional<std::string> dev_secret;
   std::optional<auth::dev_token_minter> dev_tokens;
   if (settings.dev_auth) {
-    dev_secret = settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir));
+    // Not value_or(): its argument would make (or refuse) a dev secret nobody uses.
+    dev_secret =
+        settings.jwt_secret ? *settings.jwt_secret : load_or_create_dev_secret(settings.data_dir);
     dev_tokens.emplace(*dev_secret, settings.jwt_issuer, settings.jwt_audience);
     log->warn(
         "*** CONV_DEV_AUTH is on: anyone can mint a token with POST /dev/token. "

@@ -127,6 +127,40 @@ def test_a_web_root_that_is_not_a_directory_stops_the_process_naming_it(tmp_path
         assert b"CONV_WEB_ROOT" in err and str(root).encode() in err, err
 
 
+def test_a_short_dev_secret_file_is_never_used_as_the_key(tmp_path):
+    # What a crash between creating the file and writing it left behind (before the secret
+    # was written aside and linked into place).
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dev-jwt-secret").write_bytes(b"")
+    code, err = run_expecting_failure(tmp_path)
+    assert code == 2 and b"dev-jwt-secret" in err, err
+    p = subprocess.run([str(BINARY), "mint-token", "--user", "zoe"], capture_output=True, timeout=20,
+                       env={"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(data)})
+    assert p.returncode == 2 and b"dev-jwt-secret" in p.stderr, p
+    assert p.stdout == b""
+
+
+def test_concurrent_mint_tokens_on_a_fresh_data_dir_agree_on_the_secret(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(tmp_path / "data")}
+    minters = [subprocess.Popen([str(BINARY), "mint-token", "--user", f"u{i}"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE) for i in range(12)]
+    tokens = []
+    for m in minters:
+        out, err = m.communicate(timeout=20)
+        assert m.returncode == 0, err
+        tokens.append(out.decode().strip())
+    assert len((tmp_path / "data" / "dev-jwt-secret").read_bytes()) >= 32
+    assert [f.name for f in (tmp_path / "data").iterdir()] == ["dev-jwt-secret"]  # no leftovers
+    s = Service(tmp_path / "data").start()
+    try:
+        for token in tokens:
+            r = requests.get(s.base + "/topics", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+            assert r.status_code == 200, r.text
+    finally:
+        s.stop()
+
+
 def test_dev_token_route_exists_only_with_dev_auth(make_service):
     s = make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_SECRET": "x" * 40})
     r = requests.post(s.base + "/dev/token", json={"userId": "alice"}, timeout=10)
