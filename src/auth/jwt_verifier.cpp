@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace boost::system {
@@ -120,13 +121,33 @@ std::optional<boost::json::object> decode_object(std::string_view part) {
   return std::move(v.as_object());
 }
 
-std::optional<std::int64_t> numeric_date(const boost::json::object& o, std::string_view key) {
+// Dates beyond ±2^62 s (some 146 billion years either way) are no dates an issuer writes.
+// Refusing them keeps the conversion from a double defined (one past the range of int64
+// converts to anything: "nbf":1e20 became a date long past) and every comparison with the
+// clock far from overflow.
+constexpr std::int64_t max_numeric_date = std::int64_t(1) << 62;
+
+// A NumericDate claim (RFC 7519 §2: seconds, maybe fractional, truncated here). Nullopt
+// when absent or not a number; malformed when a number no clock reaches (or not finite).
+boost::system::result<std::optional<std::int64_t>, verify_error> numeric_date(
+    const boost::json::object& o, std::string_view key) {
+  using date = std::optional<std::int64_t>;
   const auto* v = o.if_contains(key);
-  if (!v) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() < (1ull << 62)) return std::int64_t(v->get_uint64());
-  if (v->is_double()) return std::int64_t(v->get_double());
-  return std::nullopt;
+  if (!v || !v->is_number()) return date();
+  if (v->is_int64()) {
+    const auto n = v->get_int64();
+    if (n < -max_numeric_date || n > max_numeric_date) return verify_error::malformed;
+    return date(n);
+  }
+  if (v->is_uint64()) {
+    const auto n = v->get_uint64();
+    if (n > std::uint64_t(max_numeric_date)) return verify_error::malformed;
+    return date(std::int64_t(n));
+  }
+  const double d = v->get_double();
+  if (!std::isfinite(d) || d < -double(max_numeric_date) || d > double(max_numeric_date))
+    return verify_error::malformed;
+  return date(std::int64_t(d));
 }
 
 bool audience_matches(const boost::json::value* aud, const std::string& expected) {
@@ -202,6 +223,9 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
   const auto* alg_field = header->if_contains("alg");
   if (!alg_field || !alg_field->is_string()) return verify_error::malformed;
   const std::string_view alg = alg_field->get_string();
+  // RFC 7515 §4.1.11: extensions listed in "crit" must be understood, or the token refused.
+  // This verifier understands none (b64, for one, would change what the signature covers).
+  if (header->contains("crit")) return verify_error::malformed;
   std::optional<std::string> kid;
   if (const auto* k = header->if_contains("kid")) {
     if (!k->is_string()) return verify_error::malformed;
@@ -230,14 +254,17 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
     return verify_error::unsupported_algorithm;  // "none" and everything else
   }
 
+  // The leeway goes on the clock's side: the claims are bounded, the clock is sane, so no
+  // sum overflows.
   const auto leeway = options_.leeway.count();
   const auto exp = numeric_date(*payload, "exp");
-  if (!exp) return verify_error::missing_expiry;
-  if (now > *exp + leeway) return verify_error::expired;
+  const auto nbf = numeric_date(*payload, "nbf");
+  if (!exp || !nbf) return verify_error::malformed;
+  if (!*exp) return verify_error::missing_expiry;
+  if (now - leeway > **exp) return verify_error::expired;
   if (payload->contains("nbf")) {
-    const auto nbf = numeric_date(*payload, "nbf");
-    if (!nbf) return verify_error::malformed;
-    if (now + leeway < *nbf) return verify_error::not_yet_valid;
+    if (!*nbf) return verify_error::malformed;
+    if (now + leeway < **nbf) return verify_error::not_yet_valid;
   }
   if (options_.issuer) {
     const auto* iss = payload->if_contains("iss");
@@ -252,7 +279,7 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
   if (!sub || !sub->is_string() || sub->get_string().empty() || sub->get_string().size() > 128)
     return verify_error::missing_subject;
   result.subject = std::string(sub->get_string());
-  result.expires_at = *exp;
+  result.expires_at = **exp;
   if (const auto* roles = payload->if_contains("roles"); roles && roles->is_array())
     for (const auto& r : roles->get_array())
       if (r.is_string() && result.roles.size() < 32) result.roles.emplace_back(r.get_string());

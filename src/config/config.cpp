@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "common/web_origin.hpp"
+
 #include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
@@ -72,11 +74,12 @@ class reader {
     if (parsed)
       for (auto s : schemes)
         scheme_ok = scheme_ok || parsed->scheme() == s;
-    if (!parsed || !scheme_ok) {
+    // "http://" parses as a URI, but with no host there is nothing to connect to.
+    if (!parsed || !scheme_ok || parsed->encoded_host().empty()) {
       std::string expected = "a URL with scheme";
       for (auto s : schemes)
         expected += fmt::format(" {}://", s);
-      fail(name, expected, *v);
+      fail(name, expected + " and a host", *v);
     }
     return v;
   }
@@ -169,10 +172,25 @@ settings load(const env_lookup& lookup) {
     throw config_error(fmt::format(
         "CONV_HEARTBEAT_TIMEOUT_S: expected more than CONV_HEARTBEAT_INTERVAL_S ({}s), got {}s",
         s.heartbeat_interval.count(), s.heartbeat_timeout.count()));
+  // Else no call its participants end could count as completed: only the cut-off at the
+  // maximum would.
+  if (s.min_completed >= s.max_duration)
+    throw config_error(
+        fmt::format("CONV_MIN_COMPLETED_S: expected less than CONV_MAX_DURATION_S ({}s), got {}s",
+                    s.max_duration.count(), s.min_completed.count()));
 
   s.audio_max_bytes = in.integer<std::uint64_t>("CONV_AUDIO_MAX_BYTES", s.audio_max_bytes, 1,
                                                 std::uint64_t(10) * 1024 * 1024 * 1024);
-  s.allowed_origins = in.list("CONV_ALLOWED_ORIGINS");
+  // Kept normalised, as the gateway normalises each handshake's Origin before comparing.
+  for (const auto& entry : in.list("CONV_ALLOWED_ORIGINS")) {
+    auto origin = entry == "*" ? std::optional<std::string>(entry) : normalized_origin(entry);
+    if (!origin)
+      reader::fail("CONV_ALLOWED_ORIGINS",
+                   "comma-separated origins (http:// or https://, a host, maybe a port, at most "
+                   "a \"/\" after them) or *",
+                   entry);
+    s.allowed_origins.push_back(*origin);
+  }
   s.io_threads = in.integer<unsigned>("CONV_IO_THREADS", 0, 0, 256);
   if (auto level = in.text("CONV_LOG_LEVEL")) {
     if (*level != "trace" && *level != "debug" && *level != "info" && *level != "warn" &&

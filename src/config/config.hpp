@@ -56,7 +56,8 @@ struct settings {
   std::chrono::seconds max_duration{1800};
 
   std::uint64_t audio_max_bytes = 100ull * 1024 * 1024;
-  // Empty: only the service's own origin. "*": any.
+  // Normalised origins (common/web_origin.hpp). Empty: only the service's own origin.
+  // "*": any.
   std::vector<std::string> allowed_origins;
 
   // Not in the contract; operational knobs (docs/configuration.md).

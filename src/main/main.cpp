@@ -16,6 +16,7 @@
 #include "common/blocking_pool.hpp"
 #include "config/config.hpp"
 #include "domain/validation.hpp"
+#include "main/configured_directories.hpp"
 #include "main/dev_secret.hpp"
 #include "main/io_threads.hpp"
 #include "observability/logging.hpp"
@@ -51,8 +52,9 @@ int mint_token(const std::string& user, bool admin, int hours) {
     std::cerr << "--user: expected letters, digits and -_.@:| (at most 128)\n";
     return 2;
   }
+  prepare_data_dir(settings.data_dir);
   const auth::dev_token_minter minter(
-      settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir)),
+      settings.jwt_secret ? *settings.jwt_secret : load_or_create_dev_secret(settings.data_dir),
       settings.jwt_issuer, settings.jwt_audience);
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -81,18 +83,21 @@ int serve() {
   try {
     settings = config::load_from_environment();
     refuse_unavailable_adapters(settings);
+    prepare_data_dir(settings.data_dir);
+    check_web_root(settings.web_root);
   } catch (const config::config_error& e) {
     std::cerr << "conversation-service: configuration error: " << e.what() << "\n";
     return 2;
   }
   observability::configure_logging(settings.log_level);
   auto log = observability::module_logger("main");
-  std::filesystem::create_directories(settings.data_dir);
 
   std::optional<std::string> dev_secret;
   std::optional<auth::dev_token_minter> dev_tokens;
   if (settings.dev_auth) {
-    dev_secret = settings.jwt_secret.value_or(load_or_create_dev_secret(settings.data_dir));
+    // Not value_or(): its argument would make (or refuse) a dev secret nobody uses.
+    dev_secret =
+        settings.jwt_secret ? *settings.jwt_secret : load_or_create_dev_secret(settings.data_dir);
     dev_tokens.emplace(*dev_secret, settings.jwt_issuer, settings.jwt_audience);
     log->warn(
         "*** CONV_DEV_AUTH is on: anyone can mint a token with POST /dev/token. "

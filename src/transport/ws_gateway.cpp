@@ -2,6 +2,7 @@
 
 #include "app/server_messages.hpp"
 #include "common/token_bucket.hpp"
+#include "common/web_origin.hpp"
 #include "observability/logging.hpp"
 #include "transport/error_mapping.hpp"
 
@@ -15,6 +16,7 @@
 #include <boost/container/devector.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -369,13 +371,19 @@ ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
 bool ws_gateway::origin_allowed(const http::request<http::empty_body>& req) const {
   auto origin = req[http::field::origin];
   if (origin.empty()) return true;  // native clients: judged by their token alone
-  for (const auto& allowed : settings_.allowed_origins)
-    if (allowed == "*" || allowed == origin) return true;
-  if (!settings_.allowed_origins.empty()) return false;
-  // Default: the service's own origin, as the browser addressed it.
-  const auto host = req[http::field::host];
-  return !host.empty() &&
-         (origin == "http://" + std::string(host) || origin == "https://" + std::string(host));
+  const auto& allowed = settings_.allowed_origins;
+  if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) return true;
+  // Compared as origins, not as text: "https://App.example:443" is "https://app.example".
+  const auto normalized = normalized_origin(origin);
+  if (!normalized) return false;
+  if (!allowed.empty())
+    return std::find(allowed.begin(), allowed.end(), *normalized) != allowed.end();
+  // Default: the service's own origin, as the browser addressed it (Host names the host
+  // and port, in whatever case the browser was given them).
+  const std::string host(req[http::field::host]);
+  if (host.empty()) return false;
+  return normalized_origin("http://" + host) == normalized ||
+         normalized_origin("https://" + host) == normalized;
 }
 
 asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,

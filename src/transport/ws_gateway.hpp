@@ -22,7 +22,9 @@
 namespace conv::transport {
 
 struct ws_settings {
-  std::vector<std::string> allowed_origins;  // empty: the service's own origin; "*": any
+  // Normalised (common/web_origin.hpp), as config::load gives them. Empty: the service's own
+  // origin; "*": any.
+  std::vector<std::string> allowed_origins;
   std::size_t max_message = 64 * 1024;
   // No frame (not even a pong) for this long: the peer is gone, and is cut off. A quiet
   // connection is pinged after half of it.

@@ -51,6 +51,10 @@ def test_a_valid_hs256_token_is_accepted(hs_service):
     ("no exp", lambda: jwt.encode({"sub": "a", "iss": "https://auth.example", "aud": "conversation"}, SECRET, algorithm="HS256")),
     ("alg none", lambda: b64(b'{"alg":"none","typ":"JWT"}') + "." + b64(jsonlib.dumps(claims(iss="https://auth.example", aud="conversation")).encode()) + "."),
     ("tampered", lambda: (lambda t: t.split(".")[0] + "." + b64(jsonlib.dumps(claims(sub="root", iss="https://auth.example", aud="conversation")).encode()) + "." + t.split(".")[2])(good())),
+    ("nbf beyond any clock", lambda: good(nbf=1e20)),
+    ("exp beyond any clock", lambda: good(exp=2**63 - 1)),
+    ("critical header extension", lambda: jwt.encode(claims(iss="https://auth.example", aud="conversation"), SECRET,
+                                                     algorithm="HS256", headers={"crit": ["x-ext"], "x-ext": 1})),
     ("garbage", lambda: "not-a-token"),
     ("oversized", lambda: good(pad="a" * 9000)),
 ])

@@ -94,7 +94,7 @@ def test_a_dropped_call_past_the_minimum_is_completed(make_service):
 
 
 def test_max_duration_completes_the_call(make_service):
-    svc = make_service({"CONV_MAX_DURATION_S": "2", "CONV_MIN_COMPLETED_S": "60"})
+    svc = make_service({"CONV_MAX_DURATION_S": "2", "CONV_MIN_COMPLETED_S": "1"})
     wa, wb, s = pair(svc)
     connect(svc, wa, wb, s)
     e = ended(wa, s["id"])

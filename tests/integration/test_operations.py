@@ -93,6 +93,74 @@ def test_without_any_authentication_configured_the_process_refuses_to_start(tmp_
     assert p.returncode == 2 and b"CONV_JWT_SECRET" in p.stderr
 
 
+def run_expecting_failure(tmp_path, **env):
+    """Starts the binary with `env` and returns (exit code, stderr); it must not serve."""
+    base = {"PATH": "/usr/bin:/bin", "CONV_DEV_AUTH": "true", "CONV_LISTEN": "127.0.0.1:0",
+            "CONV_DATA_DIR": str(tmp_path / "data")}
+    p = subprocess.Popen([str(BINARY)], env={**base, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         cwd=tmp_path)
+    try:
+        out, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        raise AssertionError(f"the service started: {out!r}")
+    assert b"listening on" not in out, out
+    return p.returncode, err
+
+
+def test_a_data_dir_that_cannot_be_made_stops_the_process_naming_it(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    for data_dir in (blocker, blocker / "below"):
+        code, err = run_expecting_failure(tmp_path, CONV_DATA_DIR=str(data_dir))
+        assert code == 2, err
+        assert b"CONV_DATA_DIR" in err and str(data_dir).encode() in err, err
+        assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_web_root_that_is_not_a_directory_stops_the_process_naming_it(tmp_path):
+    (tmp_path / "a-file").write_text("not a directory")
+    for root in (tmp_path / "missing", tmp_path / "a-file"):
+        code, err = run_expecting_failure(tmp_path, CONV_WEB_ROOT=str(root))
+        assert code == 2, err
+        assert b"CONV_WEB_ROOT" in err and str(root).encode() in err, err
+
+
+def test_a_short_dev_secret_file_is_never_used_as_the_key(tmp_path):
+    # What a crash between creating the file and writing it left behind (before the secret
+    # was written aside and linked into place).
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dev-jwt-secret").write_bytes(b"")
+    code, err = run_expecting_failure(tmp_path)
+    assert code == 2 and b"dev-jwt-secret" in err, err
+    p = subprocess.run([str(BINARY), "mint-token", "--user", "zoe"], capture_output=True, timeout=20,
+                       env={"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(data)})
+    assert p.returncode == 2 and b"dev-jwt-secret" in p.stderr, p
+    assert p.stdout == b""
+
+
+def test_concurrent_mint_tokens_on_a_fresh_data_dir_agree_on_the_secret(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(tmp_path / "data")}
+    minters = [subprocess.Popen([str(BINARY), "mint-token", "--user", f"u{i}"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE) for i in range(12)]
+    tokens = []
+    for m in minters:
+        out, err = m.communicate(timeout=20)
+        assert m.returncode == 0, err
+        tokens.append(out.decode().strip())
+    assert len((tmp_path / "data" / "dev-jwt-secret").read_bytes()) >= 32
+    assert [f.name for f in (tmp_path / "data").iterdir()] == ["dev-jwt-secret"]  # no leftovers
+    s = Service(tmp_path / "data").start()
+    try:
+        for token in tokens:
+            r = requests.get(s.base + "/topics", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+            assert r.status_code == 200, r.text
+    finally:
+        s.stop()
+
+
 def test_dev_token_route_exists_only_with_dev_auth(make_service):
     s = make_service({"CONV_DEV_AUTH": "false", "CONV_JWT_SECRET": "x" * 40})
     r = requests.post(s.base + "/dev/token", json={"userId": "alice"}, timeout=10)

@@ -189,6 +189,35 @@ def test_a_foreign_origin_is_refused(make_service):
     native.close()
 
 
+def test_allowed_origins_are_compared_as_origins(make_service):
+    """Scheme and host in any case, the default port written or not: one origin."""
+    import pytest
+    s = make_service({"CONV_ALLOWED_ORIGINS": "https://App.Example.com/"})
+    url = f"{s.ws_base}/ws?access_token={s.token('alice')}"
+    for origin in ("https://app.example.com", "https://app.example.com:443", "HTTPS://APP.example.com"):
+        ok = websocket.create_connection(url, timeout=5, origin=origin)
+        ok.close()
+    for origin in ("https://app.example.com:8443", "http://app.example.com", "https://app.example.com.evil",
+                   "null"):
+        with pytest.raises(websocket.WebSocketBadStatusException) as e:
+            websocket.create_connection(url, timeout=5, origin=origin)
+        assert e.value.status_code == 403, origin
+
+
+def test_the_own_origin_is_compared_without_regard_to_case(make_service):
+    import pytest
+    s = make_service({"CONV_ALLOWED_ORIGINS": ""})
+    url = f"{s.ws_base}/ws?access_token={s.token('alice')}"
+    for host, origin in ((f"Chat.Example:{s.port}", f"http://chat.example:{s.port}"),
+                         ("chat.example", "HTTPS://CHAT.EXAMPLE:443"),
+                         ("chat.example:80", "http://chat.example")):
+        ok = websocket.create_connection(url, timeout=5, origin=origin, host=host)
+        ok.close()
+    with pytest.raises(websocket.WebSocketBadStatusException) as e:
+        websocket.create_connection(url, timeout=5, origin="https://chat.example:8443", host="chat.example")
+    assert e.value.status_code == 403
+
+
 def test_heartbeat_is_acknowledged(service):
     w = service.ws("alice")
     w.send({"type": "heartbeat"})

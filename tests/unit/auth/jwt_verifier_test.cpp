@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <limits>
+
 namespace conv::auth {
 namespace {
 
@@ -69,6 +71,56 @@ TEST(JwtVerifier, HonoursExpiryAndNotBeforeWithLeeway) {
   EXPECT_TRUE(v.verify(sign_hs256(secret, hs_header, payload({{"nbf", now + 30}})), now));
   EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"nbf", now + 31}}))),
             verify_error::not_yet_valid);
+}
+
+// A date no clock reaches is a malformed token: converted to 64 bits it would be undefined
+// behaviour, and in practice a "nbf" of 1e20 became a date long past.
+TEST(JwtVerifier, RefusesNumericDatesOutsideAnyClock) {
+  auto v = hs_verifier();
+  const std::vector<json::value> unreachable{1e20,
+                                             1e300,
+                                             -1e300,
+                                             std::numeric_limits<std::int64_t>::max(),
+                                             std::numeric_limits<std::int64_t>::min(),
+                                             std::numeric_limits<std::uint64_t>::max(),
+                                             (std::uint64_t(1) << 62) + 1,
+                                             -(std::int64_t(1) << 62) - 1};
+  for (const auto& date : unreachable) {
+    EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"nbf", date}}))),
+              verify_error::malformed)
+        << "nbf " << json::serialize(date);
+    EXPECT_EQ(failure(v, sign_hs256(secret, hs_header, payload({{"exp", date}}))),
+              verify_error::malformed)
+        << "exp " << json::serialize(date);
+  }
+  // A number too large for a double is read as infinity.
+  for (const auto* claims : {R"({"sub":"alice","exp":1900000000,"nbf":1e999})",
+                             R"({"sub":"alice","exp":1e999})", R"({"sub":"alice","exp":-1e999})"})
+    EXPECT_EQ(failure(v, sign_hs256_text(secret, R"({"alg":"HS256"})", claims)),
+              verify_error::malformed)
+        << claims;
+}
+
+TEST(JwtVerifier, AcceptsFractionalDatesAndTheFarEndsOfTheRange) {
+  auto v = hs_verifier();
+  EXPECT_TRUE(v.verify(sign_hs256(secret, hs_header, payload({{"exp", double(now) + 0.5}})), now));
+  EXPECT_TRUE(
+      v.verify(sign_hs256(secret, hs_header, payload({{"exp", std::int64_t(1) << 62}})), now));
+  EXPECT_TRUE(
+      v.verify(sign_hs256(secret, hs_header, payload({{"nbf", -(std::int64_t(1) << 62)}})), now));
+}
+
+// RFC 7515 §4.1.11: a recipient that does not understand every extension listed in "crit"
+// must refuse the token. This verifier understands none.
+TEST(JwtVerifier, RefusesCriticalHeaderExtensions) {
+  EXPECT_EQ(
+      failure(hs_verifier(),
+              sign_hs256(secret, {{"alg", "HS256"}, {"crit", json::array{"b64"}}, {"b64", false}},
+                         payload())),
+      verify_error::malformed);
+  EXPECT_EQ(failure(hs_verifier(),
+                    sign_hs256(secret, {{"alg", "HS256"}, {"crit", json::array{}}}, payload())),
+            verify_error::malformed);
 }
 
 TEST(JwtVerifier, RequiresExpiryAndSubject) {

@@ -96,7 +96,12 @@ std::string sign_es256(EVP_PKEY* key, const boost::json::object& header,
 
 std::string sign_hs256(const std::string& secret, const boost::json::object& header,
                        const boost::json::object& payload) {
-  const auto input = signing_input(header, payload);
+  return sign_hs256_text(secret, boost::json::serialize(header), boost::json::serialize(payload));
+}
+
+std::string sign_hs256_text(const std::string& secret, const std::string& header,
+                            const std::string& payload) {
+  const auto input = base64url_encode(header) + "." + base64url_encode(payload);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), int(secret.size()),

@@ -22,6 +22,9 @@ std::string sign_es256(EVP_PKEY* key, const boost::json::object& header,
                        const boost::json::object& payload);
 std::string sign_hs256(const std::string& secret, const boost::json::object& header,
                        const boost::json::object& payload);
+// The same from JSON text, for payloads Boost.JSON would not write (a number such as 1e999).
+std::string sign_hs256_text(const std::string& secret, const std::string& header,
+                            const std::string& payload);
 // The PEM of the key's public half (what an attacker would use as an HMAC secret).
 std::string public_pem(EVP_PKEY* key);
 

@@ -110,6 +110,58 @@ TEST(Config, ABadValueNamesTheVariableAndWhatItExpected) {
       std::string::npos);
 }
 
+TEST(Config, TheShortestCompletedCallIsShorterThanTheLongestCall) {
+  // Else no call its participants end could count as completed.
+  for (const auto* min : {"1800", "3600"}) {
+    auto message = failure({{"CONV_DEV_AUTH", "true"},
+                            {"CONV_MIN_COMPLETED_S", min},
+                            {"CONV_MAX_DURATION_S", "1800"}});
+    EXPECT_NE(message.find("CONV_MIN_COMPLETED_S"), std::string::npos) << message;
+    EXPECT_NE(message.find("CONV_MAX_DURATION_S"), std::string::npos) << message;
+  }
+  auto s = load_map({{"CONV_DEV_AUTH", "true"},
+                     {"CONV_MIN_COMPLETED_S", "1799"},
+                     {"CONV_MAX_DURATION_S", "1800"}});
+  EXPECT_EQ(s.min_completed.count(), 1799);
+  // Only the minimum set: checked against the default maximum (1800 s).
+  EXPECT_NE(failure({{"CONV_DEV_AUTH", "true"}, {"CONV_MIN_COMPLETED_S", "2000"}})
+                .find("CONV_MAX_DURATION_S"),
+            std::string::npos);
+}
+
+TEST(Config, AJwksUrlNamesAHost) {
+  for (const auto* url :
+       {"http://", "https://", "https:///keys", "http:keys", "ftp://id.example"}) {
+    auto message = failure({{"CONV_JWT_JWKS_URL", url}});
+    EXPECT_NE(message.find("CONV_JWT_JWKS_URL"), std::string::npos) << url << ": " << message;
+  }
+  EXPECT_EQ(
+      load_map({{"CONV_JWT_JWKS_URL", "https://id.example/.well-known/jwks.json"}}).jwt_jwks_url,
+      "https://id.example/.well-known/jwks.json");
+  EXPECT_TRUE(load_map({{"CONV_JWT_JWKS_URL", "http://127.0.0.1:9000/jwks"}}).jwt_jwks_url);
+}
+
+TEST(Config, AllowedOriginsAreNormalised) {
+  auto s = load_map({{"CONV_DEV_AUTH", "true"},
+                     {"CONV_ALLOWED_ORIGINS",
+                      "https://App.Example.com/, HTTP://localhost:80, http://127.0.0.1:5173, *"}});
+  EXPECT_EQ(s.allowed_origins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost",
+                                      "http://127.0.0.1:5173", "*"}));
+}
+
+TEST(Config, AnAllowedOriginThatIsNotAnOriginStopsTheProcess) {
+  for (const auto* entry :
+       {"app.example.com", "https://app.example.com/app", "https://app.example.com?x=1",
+        "https://app.example.com#top", "https://user@app.example.com", "ftp://app.example.com",
+        "https://", "https://app.example.com:99999", "null", "https://app.example.com//"}) {
+    auto message = failure({{"CONV_DEV_AUTH", "true"},
+                            {"CONV_ALLOWED_ORIGINS", std::string("https://ok.example,") + entry}});
+    EXPECT_NE(message.find("CONV_ALLOWED_ORIGINS"), std::string::npos) << entry << ": " << message;
+    EXPECT_NE(message.find(entry), std::string::npos) << entry << ": " << message;
+  }
+}
+
 TEST(Config, RefusesToStartWithoutAnyWayToAuthenticate) {
   EXPECT_NE(failure({}).find("CONV_JWT_SECRET"), std::string::npos);
   EXPECT_NE(failure({{"CONV_JWT_SECRET", "short"}}).find("at least 32"), std::string::npos);
