@@ -2,6 +2,7 @@
 
 #include "domain/session.hpp"
 #include "transport/error_mapping.hpp"
+#include "transport/response_writer.hpp"
 #include "transport/transfer_deadline.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -38,9 +39,9 @@ std::string media_type(std::string_view content_type) {
   return lower;
 }
 
-asio::awaitable<bool> send(beast::tcp_stream& stream, string_response res) {
+asio::awaitable<bool> send(beast::tcp_stream& stream, string_response res, bool head_only = false) {
   stream.expires_after(chunk_timeout);
-  auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+  const auto ec = co_await write_response(stream, res, head_only);
   co_return !ec && res.keep_alive();
 }
 
@@ -112,8 +113,9 @@ asio::awaitable<bool> download(beast::tcp_stream& stream,
                                const http::request<http::empty_body>& req,
                                app::audio_recordings& audio, const caller& who) {
   const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
+  const bool head = req.method() == http::verb::head;
   auto source = co_await audio.open(who.user, session_id, who.is_admin);
-  if (!source) co_return co_await send(stream, rest_api::error_response(req, source.error()));
+  if (!source) co_return co_await send(stream, rest_api::error_response(req, source.error()), head);
   auto& in = **source;
 
   http::response<http::buffer_body> res{http::status::ok, req.version()};
@@ -127,6 +129,7 @@ asio::awaitable<bool> download(beast::tcp_stream& stream,
   stream.expires_after(chunk_timeout);
   if (auto [ec, n] = co_await http::async_write_header(stream, writer, use_tuple); ec)
     co_return false;
+  if (head) co_return res.keep_alive();
 
   std::vector<char> chunk(chunk_size);
   std::uint64_t sent = 0;
@@ -165,7 +168,7 @@ asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer&
   if (!who) {
     auto res = rest_api::error_response(req, who.error());
     if (req.method() == http::verb::put) res.keep_alive(false);
-    co_return co_await send(stream, std::move(res));
+    co_return co_await send(stream, std::move(res), req.method() == http::verb::head);
   }
   if (req.method() == http::verb::put)
     co_return co_await upload(stream, buffer, header, audio, *who);

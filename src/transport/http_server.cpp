@@ -3,6 +3,7 @@
 #include "observability/logging.hpp"
 #include "transport/audio_endpoints.hpp"
 #include "transport/error_mapping.hpp"
+#include "transport/response_writer.hpp"
 #include "transport/static_files.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -180,7 +181,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     }
 
     if (is_audio_path(path) &&
-        (req.method() == http::verb::put || req.method() == http::verb::get)) {
+        (req.method() == http::verb::put || req.method() == http::verb::get ||
+         req.method() == http::verb::head)) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
       const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, client);
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
@@ -209,14 +211,17 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       }
       co_return;
     }
-    const auto& request = full.get();
+    auto& request = full.get();
+    // HEAD is answered as GET, without the body.
+    const bool head = request.method() == http::verb::head;
+    if (head) request.method(http::verb::get);
     string_response res;
     if (files_ && request.method() == http::verb::get && files_->serves(path))
       res = files_->respond(request);
     else
       res = co_await api_.handle(request, client);
     stream.expires_after(limits_.idle_timeout);
-    auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);
+    const auto write_ec = co_await write_response(stream, res, head);
     request_seconds_.observe(std::chrono::steady_clock::now() - started);
     if (write_ec) co_return;
     if (!res.keep_alive()) break;

@@ -1,6 +1,8 @@
-"""Health, readiness, metrics, ICE servers, configuration errors."""
+"""Health, readiness, metrics, ICE servers, configuration errors, HTTP itself."""
 import json
+import os
 import shutil
+import socket
 import subprocess
 import time
 
@@ -213,3 +215,64 @@ def test_a_request_that_is_not_http_gets_400_before_the_connection_closes(servic
     assert status.startswith("HTTP/1.1 400"), status
     assert body["error"]["code"] == "VALIDATION_FAILED"
     assert service.get("/healthz").status_code == 200
+
+
+def exchange(service, raw, answers):
+    """Writes `raw` on one connection and reads `answers` responses off it, honouring
+    Content-Length except for the answers to HEAD: [(status line, headers, body)]."""
+    sock = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+    sock.sendall(raw)
+    methods = [line.split(b" ")[0] for line in raw.split(b"\r\n") if line.endswith(b"HTTP/1.1")]
+    data, out = b"", []
+    for method in methods[:answers]:
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, data = data.split(b"\r\n\r\n", 1)
+        status, *fields = head.decode().split("\r\n")
+        headers = {k.lower(): v.strip() for k, v in (f.split(":", 1) for f in fields)}
+        length = 0 if method == b"HEAD" else int(headers.get("content-length", 0))
+        while len(data) < length:
+            data += sock.recv(65536)
+        out.append((status, headers, data[:length]))
+        data = data[length:]
+    sock.settimeout(0.3)
+    try:
+        extra = sock.recv(65536)
+    except socket.timeout:
+        extra = b""
+    sock.close()
+    assert extra == b"", f"bytes after the last answer: {extra[:200]!r}"
+    return out
+
+
+def test_head_gets_the_header_of_get_and_no_body(service):
+    auth = f"Authorization: Bearer {service.token('alice')}\r\n".encode()
+    (head, h_headers, h_body), (get, g_headers, g_body), (missing, m_headers, _), (last, _, body) = exchange(
+        service,
+        b"HEAD /topics HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n"
+        b"GET /topics HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n"
+        b"HEAD /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 4)
+    assert head == get == "HTTP/1.1 200 OK"
+    assert h_headers["content-length"] == g_headers["content-length"] == str(len(g_body))
+    assert h_headers["content-type"] == g_headers["content-type"]
+    assert missing == "HTTP/1.1 404 Not Found" and int(m_headers["content-length"]) > 0
+    assert last == "HTTP/1.1 200 OK" and json.loads(body) == {"status": "ok"}
+
+
+def test_head_of_a_recording_gives_its_size_and_type(service):
+    wa, wb, s = pair(service)
+    connect(service, wa, wb, s)
+    data = os.urandom(200_000)
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=data,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text
+    auth = f"Authorization: Bearer {service.token('jean')}\r\n".encode()
+    path = f"/sessions/{s['id']}/audio".encode()
+    (head, headers, _), (get, _, body) = exchange(
+        service,
+        b"HEAD " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n"
+        b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"Connection: close\r\n\r\n", 2)
+    assert head == get == "HTTP/1.1 200 OK"
+    assert (headers["content-length"], headers["content-type"]) == (str(len(data)), "audio/ogg")
+    assert body == data
