@@ -1,6 +1,7 @@
 #include "transport/audio_endpoints.hpp"
 
 #include "domain/session.hpp"
+#include "transport/cors.hpp"
 #include "transport/error_mapping.hpp"
 #include "transport/response_writer.hpp"
 #include "transport/transfer_deadline.hpp"
@@ -39,22 +40,37 @@ std::string media_type(std::string_view content_type) {
   return lower;
 }
 
-asio::awaitable<bool> send(beast::tcp_stream& stream, string_response res, bool head_only = false) {
-  stream.expires_after(chunk_timeout);
-  const auto ec = co_await write_response(stream, res, head_only);
-  co_return !ec && res.keep_alive();
-}
+// Where this request's answer goes, and how: the CORS origin to name, and whether only
+// the header is sent (HEAD).
+struct responder {
+  beast::tcp_stream& stream;
+  std::optional<std::string> cors;
+  bool head_only = false;
 
-asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  template <class Body>
+  void decorate(http::response<Body>& res) const {
+    add_cors_headers(res, cors);
+  }
+  // Sends a whole response; true when the connection may carry another request.
+  asio::awaitable<bool> send(string_response res) {
+    decorate(res);
+    stream.expires_after(chunk_timeout);
+    const auto ec = co_await write_response(stream, res, head_only);
+    co_return !ec && res.keep_alive();
+  }
+};
+
+asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
                              http::request_parser<http::empty_body>& header,
                              app::audio_recordings& audio, const caller& who) {
+  auto& stream = out.stream;
   const auto& req = header.get();
   // A refusal before the body is read closes the connection: the unread body would
   // otherwise be taken for the next request.
   auto refuse = [&](const error& e) {
     auto res = rest_api::error_response(req, e);
     res.keep_alive(false);
-    return send(stream, std::move(res));
+    return out.send(std::move(res));
   };
   const auto type = media_type(req[http::field::content_type]);
   if (!app::is_supported_audio_type(type))
@@ -104,18 +120,17 @@ asio::awaitable<bool> upload(beast::tcp_stream& stream, beast::flat_buffer& buff
   }
   auto finished = co_await audio.finish(who.user, session_id, std::move(*target), type, total);
   if (!finished)
-    co_return co_await send(stream, rest_api::error_response(body.get(), finished.error()));
-  co_return co_await send(
-      stream, rest_api::json_response(body.get(), http::status::ok, domain::to_json(*finished)));
+    co_return co_await out.send(rest_api::error_response(body.get(), finished.error()));
+  co_return co_await out.send(
+      rest_api::json_response(body.get(), http::status::ok, domain::to_json(*finished)));
 }
 
-asio::awaitable<bool> download(beast::tcp_stream& stream,
-                               const http::request<http::empty_body>& req,
+asio::awaitable<bool> download(responder& out, const http::request<http::empty_body>& req,
                                app::audio_recordings& audio, const caller& who) {
+  auto& stream = out.stream;
   const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
-  const bool head = req.method() == http::verb::head;
   auto source = co_await audio.open(who.user, session_id, who.is_admin);
-  if (!source) co_return co_await send(stream, rest_api::error_response(req, source.error()), head);
+  if (!source) co_return co_await out.send(rest_api::error_response(req, source.error()));
   auto& in = **source;
 
   http::response<http::buffer_body> res{http::status::ok, req.version()};
@@ -125,11 +140,12 @@ asio::awaitable<bool> download(beast::tcp_stream& stream,
   res.keep_alive(req.keep_alive());
   res.body().data = nullptr;
   res.body().more = true;
+  out.decorate(res);
   http::response_serializer<http::buffer_body> writer{res};
   stream.expires_after(chunk_timeout);
   if (auto [ec, n] = co_await http::async_write_header(stream, writer, use_tuple); ec)
     co_return false;
-  if (head) co_return res.keep_alive();
+  if (out.head_only) co_return res.keep_alive();
 
   std::vector<char> chunk(chunk_size);
   std::uint64_t sent = 0;
@@ -162,17 +178,18 @@ bool is_audio_path(std::string_view path) {
 
 asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                   http::request_parser<http::empty_body>& header, rest_api& api,
-                                  app::audio_recordings& audio, std::string_view peer) {
+                                  app::audio_recordings& audio, std::string_view peer,
+                                  std::optional<std::string> cors) {
   const auto& req = header.get();
+  responder out{stream, std::move(cors), req.method() == http::verb::head};
   auto who = co_await api.authenticate(req, peer);
   if (!who) {
     auto res = rest_api::error_response(req, who.error());
     if (req.method() == http::verb::put) res.keep_alive(false);
-    co_return co_await send(stream, std::move(res), req.method() == http::verb::head);
+    co_return co_await out.send(std::move(res));
   }
-  if (req.method() == http::verb::put)
-    co_return co_await upload(stream, buffer, header, audio, *who);
-  co_return co_await download(stream, req, audio, *who);
+  if (req.method() == http::verb::put) co_return co_await upload(out, buffer, header, audio, *who);
+  co_return co_await download(out, req, audio, *who);
 }
 
 }  // namespace conv::transport

@@ -7,16 +7,19 @@
 
 #include <boost/beast/http/parser.hpp>
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace conv::transport {
 
 bool is_audio_path(std::string_view path);
 
-// Answers the request whose header `header` holds, from the client at `peer`; returns
-// whether the connection may carry another request.
+// Answers the request whose header `header` holds, from the client at `peer`, naming `cors`
+// in its CORS headers (cors.hpp); returns whether the connection may carry another request.
 asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                   http::request_parser<http::empty_body>& header, rest_api& api,
-                                  app::audio_recordings& audio, std::string_view peer);
+                                  app::audio_recordings& audio, std::string_view peer,
+                                  std::optional<std::string> cors);
 
 }  // namespace conv::transport

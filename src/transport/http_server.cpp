@@ -2,6 +2,7 @@
 
 #include "observability/logging.hpp"
 #include "transport/audio_endpoints.hpp"
+#include "transport/cors.hpp"
 #include "transport/error_mapping.hpp"
 #include "transport/response_writer.hpp"
 #include "transport/static_files.hpp"
@@ -184,7 +185,8 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
         (req.method() == http::verb::put || req.method() == http::verb::get ||
          req.method() == http::verb::head)) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
-      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, client);
+      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, client,
+                                             cors_origin(req, gateway_.origins()));
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
       if (!keep) break;
       continue;
@@ -216,10 +218,15 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     const bool head = request.method() == http::verb::head;
     if (head) request.method(http::verb::get);
     string_response res;
-    if (files_ && request.method() == http::verb::get && files_->serves(path))
-      res = files_->respond(request);
-    else
-      res = co_await api_.handle(request, client);
+    if (auto preflight = preflight_answer(request, gateway_.origins())) {
+      res = std::move(*preflight);
+    } else {
+      if (files_ && request.method() == http::verb::get && files_->serves(path))
+        res = files_->respond(request);
+      else
+        res = co_await api_.handle(request, client);
+      add_cors_headers(res, cors_origin(request, gateway_.origins()));
+    }
     stream.expires_after(limits_.idle_timeout);
     const auto write_ec = co_await write_response(stream, res, head);
     request_seconds_.observe(std::chrono::steady_clock::now() - started);

@@ -2,7 +2,6 @@
 
 #include "app/server_messages.hpp"
 #include "common/token_bucket.hpp"
-#include "common/web_origin.hpp"
 #include "observability/logging.hpp"
 #include "transport/error_mapping.hpp"
 
@@ -362,28 +361,11 @@ ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,
       service_(service),
       auth_(auth),
       settings_(std::move(settings)),
+      origins_(settings_.allowed_origins),
       handshake_budget_(settings_.handshakes_per_second, settings_.handshake_burst),
       sweep_timer_(std::move(sweep_executor)) {
   metrics.add_gauge("conv_ws_connections", "open WebSocket connections",
                     [this] { return double(connection_count()); });
-}
-
-bool ws_gateway::origin_allowed(const http::request<http::empty_body>& req) const {
-  auto origin = req[http::field::origin];
-  if (origin.empty()) return true;  // native clients: judged by their token alone
-  const auto& allowed = settings_.allowed_origins;
-  if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) return true;
-  // Compared as origins, not as text: "https://App.example:443" is "https://app.example".
-  const auto normalized = normalized_origin(origin);
-  if (!normalized) return false;
-  if (!allowed.empty())
-    return std::find(allowed.begin(), allowed.end(), *normalized) != allowed.end();
-  // Default: the service's own origin, as the browser addressed it (Host names the host
-  // and port, in whatever case the browser was given them).
-  const std::string host(req[http::field::host]);
-  if (host.empty()) return false;
-  return normalized_origin("http://" + host) == normalized ||
-         normalized_origin("https://" + host) == normalized;
 }
 
 asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
@@ -394,7 +376,8 @@ asio::awaitable<void> ws_gateway::serve(beast::tcp_stream stream,
     stream.expires_after(std::chrono::seconds(10));
     co_await http::async_write(stream, res, use_tuple);
   };
-  if (!origin_allowed(req)) {
+  if (const auto origin = req[http::field::origin];
+      !origin.empty() && !origins_.allows(origin, req[http::field::host])) {  // none: native
     co_await refuse(make_error(errc::forbidden, "this origin may not open a WebSocket here"));
     co_return;
   }

@@ -8,6 +8,7 @@
 #include "transport/authenticator.hpp"
 #include "transport/connection_slot.hpp"
 #include "transport/http_types.hpp"
+#include "transport/origin_policy.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -66,6 +67,8 @@ class ws_gateway {
   // Used by ws_connection.
   app::conversation_service& service() { return service_; }
   const ws_settings& settings() const { return settings_; }
+  // The browser origins allowed here, also for REST's CORS answers.
+  const origin_policy& origins() const { return origins_; }
   void remember(ws_connection* c);
   void forget(ws_connection* c);
 
@@ -76,12 +79,12 @@ class ws_gateway {
   observability::counter& handshakes_refused;
 
  private:
-  bool origin_allowed(const http::request<http::empty_body>& req) const;
   std::vector<std::shared_ptr<ws_connection>> alive_connections() const;
 
   app::conversation_service& service_;
   authenticator& auth_;
   ws_settings settings_;
+  origin_policy origins_;
   keyed_rate_limiter handshake_budget_;  // per user
   mutable std::mutex mutex_;
   // Open connections, linked through the connections themselves (no node per connection).
