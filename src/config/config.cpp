@@ -100,6 +100,9 @@ void parse_listen(settings& s, const std::string& value) {
   s.listen_host = value.substr(0, colon);
   if (s.listen_host.front() == '[' && s.listen_host.back() == ']')
     s.listen_host = s.listen_host.substr(1, s.listen_host.size() - 2);
+  else if (s.listen_host.find(':') != std::string::npos)
+    // "::1:8080" could be the address ::1:8080 with no port, or ::1 and port 8080.
+    reader::fail("CONV_LISTEN", "an IPv6 address in brackets, e.g. [::1]:8080", value);
   const auto port = value.substr(colon + 1);
   unsigned n = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);

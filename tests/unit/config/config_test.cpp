@@ -57,6 +57,8 @@ TEST(Config, ListensOnAnAddressNotAName) {
   auto message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_LISTEN", "localhost:8080"}});
   EXPECT_NE(message.find("CONV_LISTEN"), std::string::npos) << message;
   EXPECT_NE(message.find("IP address"), std::string::npos) << message;
+  message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_LISTEN", "::1:8080"}});
+  EXPECT_NE(message.find("brackets"), std::string::npos) << message;
 }
 
 TEST(Config, ReadsTheWebSocketHandshakeBudget) {
