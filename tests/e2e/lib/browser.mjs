@@ -31,14 +31,26 @@ const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
 
 /**
  * One learner: a browser context (its own storage), the page signed in through the dev name
- * box. `device`: 'phone' (default) or 'desktop'.
+ * box. `device`: 'phone' (default) or 'desktop'. `relayOnly`: the page's RTCPeerConnections
+ * may use TURN relay candidates only (iceTransportPolicy 'relay'), as behind a network that
+ * lets no direct path through.
  */
-export async function openLearner(browser, server, { name, test, device = 'phone', hb = 1 }) {
+export async function openLearner(browser, server, { name, test, device = 'phone', hb = 1, relayOnly = false }) {
   const context = await browser.newContext({
     ...(device === 'desktop' ? DESKTOP : PHONE),
     permissions: ['microphone'],
     baseURL: server.url,
   });
+  if (relayOnly) {
+    await context.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native {
+        constructor(config = {}, ...rest) {
+          super({ ...config, iceTransportPolicy: 'relay' }, ...rest);
+        }
+      };
+    });
+  }
   const page = await context.newPage();
   mkdirSync(join(outputDir, 'logs'), { recursive: true });
   const log = createWriteStream(join(outputDir, 'logs', `${test}.${name}.console.log`));
@@ -92,6 +104,17 @@ export async function openLearner(browser, server, { name, test, device = 'phone
           if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.bytesReceived;
         });
         return { state: pc.connectionState, sent, received };
+      }),
+    /** The candidate types of the pair the page's RTCPeerConnection is using. */
+    selectedPair: () =>
+      page.evaluate(async () => {
+        const report = await window.__conv.pc.getStats();
+        let pair = null;
+        report.forEach((s) => {
+          if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+        });
+        if (!pair) return null;
+        return { local: report.get(pair.localCandidateId).candidateType, remote: report.get(pair.remoteCandidateId).candidateType };
       }),
     async close() {
       await context.close().catch(() => {});
