@@ -46,10 +46,14 @@ struct responder {
   beast::tcp_stream& stream;
   std::optional<std::string> cors;
   bool head_only = false;
+  // The request came with a body no route here reads: answering on the same connection
+  // would read that body as the next request.
+  bool close_after = false;
 
   template <class Body>
   void decorate(http::response<Body>& res) const {
     add_cors_headers(res, cors);
+    if (close_after) res.keep_alive(false);
   }
   // Sends a whole response; true when the connection may carry another request.
   asio::awaitable<bool> send(string_response res) {
@@ -181,7 +185,9 @@ asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer&
                                   app::audio_recordings& audio, std::string_view peer,
                                   std::optional<std::string> cors) {
   const auto& req = header.get();
-  responder out{stream, std::move(cors), req.method() == http::verb::head};
+  const bool reads_body = req.method() == http::verb::put;
+  responder out{stream, std::move(cors), req.method() == http::verb::head,
+                !reads_body && !header.is_done()};
   auto who = co_await api.authenticate(req, peer);
   if (!who) {
     auto res = rest_api::error_response(req, who.error());

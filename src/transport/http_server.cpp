@@ -4,6 +4,7 @@
 #include "transport/audio_endpoints.hpp"
 #include "transport/cors.hpp"
 #include "transport/error_mapping.hpp"
+#include "transport/request_checks.hpp"
 #include "transport/response_writer.hpp"
 #include "transport/static_files.hpp"
 
@@ -11,6 +12,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -165,6 +167,12 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       ~done_guard() { --busy; }
     } in_flight{busy_};
     auto& req = header.get();
+    if (auto refusal = check_and_normalize(req)) {
+      auto res = closing_error_response(req.version(), *refusal);
+      co_await http::async_write(stream, res, use_tuple);
+      co_await close_gracefully(stream);
+      co_return;
+    }
     const auto client = proxied ? clients_.of(peer_address, req) : peer;
     const auto target = req.target();
     const auto path = target.substr(0, target.find('?'));
@@ -200,6 +208,14 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       co_await http::async_write(stream, res, use_tuple);
       co_await close_gracefully(stream);
       co_return;
+    }
+    if (!header.is_done() && req.version() >= 11 &&
+        beast::iequals(req[http::field::expect], "100-continue")) {
+      // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+      http::response<http::empty_body> go_on{http::status::continue_, req.version()};
+      stream.expires_after(limits_.idle_timeout);
+      if (auto [go_on_ec, go_on_n] = co_await http::async_write(stream, go_on, use_tuple); go_on_ec)
+        co_return;
     }
     http::request_parser<http::string_body> full(std::move(header));
     full.body_limit(limits_.max_json_body);

@@ -130,7 +130,9 @@ boost::asio::awaitable<string_response> rest_api::handle(const string_request& r
 boost::asio::awaitable<string_response> rest_api::route(const string_request& req,
                                                         std::string_view peer) {
   auto parsed = boost::urls::parse_origin_form(req.target());
-  if (!parsed) co_return error_response(req, make_error(errc::not_found, "no such route"));
+  if (!parsed)
+    co_return error_response(
+        req, make_error(errc::validation_failed, "the request target is not a valid URL path"));
   const auto url = *parsed;
   const auto seg = segments_of(url);
   const auto method = req.method();

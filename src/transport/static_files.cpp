@@ -57,6 +57,27 @@ bool static_files::serves(std::string_view path) const {
   return find(path) != nullptr;
 }
 
+namespace {
+
+// If-None-Match: "*" or a list of entity tags, compared weakly (RFC 9110 §13.1.2: a W/
+// prefix does not matter).
+bool matches_any(std::string_view if_none_match, std::string_view etag) {
+  while (!if_none_match.empty()) {
+    const auto comma = if_none_match.find(',');
+    auto tag = if_none_match.substr(0, comma);
+    if_none_match = comma == std::string_view::npos ? "" : if_none_match.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
+      tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
+      tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 string_response static_files::respond(const string_request& req) const {
   const auto target = req.target();
   const auto* f = find(target.substr(0, target.find('?')));
@@ -75,11 +96,12 @@ string_response static_files::respond(const string_request& req) const {
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
     res.set("X-Frame-Options", "DENY");
   }
-  if (req[http::field::if_none_match] == f->etag) {
+  if (matches_any(req[http::field::if_none_match], f->etag)) {
+    // No Content-Length: in a 304 it would have to be the 200's (RFC 9110 §8.6).
     res.result(http::status::not_modified);
-  } else {
-    res.body() = f->body;
+    return res;
   }
+  res.body() = f->body;
   res.prepare_payload();
   return res;
 }

@@ -222,7 +222,8 @@ def exchange(service, raw, answers):
     Content-Length except for the answers to HEAD: [(status line, headers, body)]."""
     sock = socket.create_connection(("127.0.0.1", service.port), timeout=10)
     sock.sendall(raw)
-    methods = [line.split(b" ")[0] for line in raw.split(b"\r\n") if line.endswith(b"HTTP/1.1")]
+    methods = [line.split(b" ")[0] for line in raw.split(b"\r\n")
+               if line.endswith((b"HTTP/1.1", b"HTTP/1.0"))]
     data, out = b"", []
     for method in methods[:answers]:
         while b"\r\n\r\n" not in data:
@@ -276,3 +277,70 @@ def test_head_of_a_recording_gives_its_size_and_type(service):
     assert head == get == "HTTP/1.1 200 OK"
     assert (headers["content-length"], headers["content-type"]) == (str(len(data)), "audio/ogg")
     assert body == data
+
+
+def test_a_body_on_a_recording_download_is_not_read_as_the_next_request(service):
+    # What a proxy reusing one connection for several clients would pass on: the bytes
+    # after the header are this request's body, not a request of their own.
+    smuggled = b"POST /matchmaking/leave HTTP/1.1\r\nX-Ignore: "
+    (status, headers, _), = exchange(
+        service,
+        b"GET /sessions/x/audio HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(smuggled)
+        + smuggled + b"GET /topics HTTP/1.1\r\nHost: x\r\n\r\n", 1)
+    assert status == "HTTP/1.1 401 Unauthorized" and headers["connection"] == "close"
+
+
+def test_framing_a_proxy_could_read_differently_is_refused(service):
+    for coding in (b"chunked, identity", b"identity", b"gzip, chunked", b""):
+        (status, headers, body), = exchange(
+            service,
+            b"POST /dev/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+            b"\r\nContent-Length: 4\r\n\r\n23\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n\r\n0\r\n\r\n", 1)
+        assert status == "HTTP/1.1 400 Bad Request", (coding, status)
+        assert json.loads(body)["error"]["code"] == "VALIDATION_FAILED" and headers["connection"] == "close"
+
+
+def test_host_is_required_once_and_valid(service):
+    for head in (b"", b"Host: a\r\nHost: b\r\n", b"Host: a b/c@d\r\n"):
+        (status, headers, _), = exchange(service, b"GET /healthz HTTP/1.1\r\n" + head + b"\r\n", 1)
+        assert status == "HTTP/1.1 400 Bad Request", (head, status)
+    (status, _, body), = exchange(service, b"GET /healthz HTTP/1.0\r\n\r\n", 1)
+    assert status == "HTTP/1.0 200 OK" and json.loads(body) == {"status": "ok"}
+
+
+def test_a_target_in_absolute_form_is_served_and_a_bad_one_is_400(service):
+    token = service.token("alice")
+    (absolute, _, body), (bad, _, error) = exchange(
+        service,
+        f"GET http://127.0.0.1:{service.port}/healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        f"GET /topics?limit=%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+        "Connection: close\r\n\r\n".encode(), 2)
+    assert absolute == "HTTP/1.1 200 OK" and json.loads(body) == {"status": "ok"}
+    assert bad == "HTTP/1.1 400 Bad Request"
+    assert json.loads(error)["error"]["code"] == "VALIDATION_FAILED"
+
+
+def test_a_json_body_behind_expect_100_continue_is_asked_for(service):
+    body = json.dumps({"userId": "carol"}).encode()
+    with socket.create_connection(("127.0.0.1", service.port), timeout=5) as sock:
+        sock.sendall(b"POST /dev/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Expect: 100-continue\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        assert sock.recv(4096).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and b'"token"' in answer
+
+
+def test_a_cached_page_is_revalidated_with_304_and_no_length(make_service, tmp_path):
+    root = tmp_path / "web"
+    root.mkdir()
+    (root / "index.html").write_text("<!doctype html><title>x</title>")
+    service = make_service({"CONV_WEB_ROOT": str(root)})
+    etag = requests.get(service.base + "/", timeout=10).headers["ETag"]
+    for condition in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        (status, headers, _), = exchange(
+            service, f"GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: {condition}\r\n\r\n".encode(), 1)
+        assert status == "HTTP/1.1 304 Not Modified", condition
+        assert "content-length" not in headers and headers["etag"] == etag
