@@ -3,6 +3,7 @@
 #include "domain/session.hpp"
 #include "transport/cors.hpp"
 #include "transport/error_mapping.hpp"
+#include "transport/http_date.hpp"
 #include "transport/response_writer.hpp"
 #include "transport/transfer_deadline.hpp"
 
@@ -52,6 +53,7 @@ struct responder {
 
   template <class Body>
   void decorate(http::response<Body>& res) const {
+    stamp_date(res);
     add_cors_headers(res, cors);
     if (close_after) res.keep_alive(false);
   }

@@ -1,5 +1,7 @@
 #include "transport/error_mapping.hpp"
 
+#include "transport/http_date.hpp"
+
 #include <boost/beast/http/error.hpp>
 #include <boost/json.hpp>
 
@@ -54,6 +56,7 @@ std::string error_body(const error& e) {
 
 string_response closing_error_response(unsigned version, const error& e) {
   string_response res{http_status_of(e.code), version};
+  stamp_date(res);
   res.set(http::field::content_type, "application/json");
   // Rates are at least one per second (configuration): a token is back within a second.
   if (e.code == errc::rate_limited) res.set(http::field::retry_after, "1");

@@ -1,4 +1,5 @@
 """Health, readiness, metrics, ICE servers, configuration errors, HTTP itself."""
+import email.utils
 import json
 import os
 import shutil
@@ -344,3 +345,13 @@ def test_a_cached_page_is_revalidated_with_304_and_no_length(make_service, tmp_p
             service, f"GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: {condition}\r\n\r\n".encode(), 1)
         assert status == "HTTP/1.1 304 Not Modified", condition
         assert "content-length" not in headers and headers["etag"] == etag
+
+
+def test_every_answer_is_dated(service):
+    answers = [service.get("/healthz"), service.get("/nowhere"), service.get("/topics"),
+               service.get("/topics", "alice")]
+    (status, headers, _), = exchange(service, b"GET /healthz HTTP/1.1\r\n\r\n", 1)  # no Host: 400
+    dates = [r.headers.get("Date") for r in answers] + [headers.get("date")]
+    for date in dates:
+        assert date, dates
+        assert abs(email.utils.parsedate_to_datetime(date).timestamp() - time.time()) < 5, date
