@@ -1,5 +1,7 @@
 #include "app/ice_servers.hpp"
 
+#include "domain/validation.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -18,6 +20,28 @@ std::string turn_credential(const std::string& secret, const std::string& userna
   return out;
 }
 
+namespace {
+
+// The user part of a TURN username ("<expiry>:<user>"). coturn reads only the expiry; the
+// user part is for its logs. An id with spaces, quotes or letters outside ASCII goes as a
+// digest: a STUN username is prepared (SASLprep) by some clients, which could change it
+// and with it the credential's HMAC.
+std::string turn_user(const std::string& user) {
+  if (domain::is_safe_id(user)) return user;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(user.data(), user.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "sha256-";
+  for (unsigned i = 0; i < 16; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace
+
 boost::json::object ice_servers::for_user(const std::string& user, timestamp now) const {
   boost::json::array servers;
   auto urls = [](const std::vector<std::string>& list) {
@@ -32,7 +56,7 @@ boost::json::object ice_servers::for_user(const std::string& user, timestamp now
     const auto expiry = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch() +
                                                                          config_.credential_ttl)
                             .count();
-    const auto username = std::to_string(expiry) + ":" + user;
+    const auto username = std::to_string(expiry) + ":" + turn_user(user);
     servers.push_back(
         boost::json::object{{"urls", urls(config_.turn_urls)},
                             {"username", username},

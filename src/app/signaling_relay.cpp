@@ -1,6 +1,7 @@
 #include "app/signaling_relay.hpp"
 
 #include "app/server_messages.hpp"
+#include "common/json_text.hpp"
 
 #include <simdjson.h>
 #include <boost/json.hpp>
@@ -35,9 +36,9 @@ std::string with_sender(std::string_view object_text, std::string_view user) {
   const auto open = object_text.find('{');
   std::string out;
   out.reserve(object_text.size() + user.size() + 12);
-  out.append("{\"from\":\"");
-  out.append(user);  // user ids are safe ids: nothing to escape
-  out.append("\",");
+  out.append("{\"from\":");
+  append_json_string(out, user);  // user ids may hold quotes and backslashes
+  out.append(",");
   out.append(object_text.substr(open + 1));
   return out;
 }

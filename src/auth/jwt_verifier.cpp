@@ -276,8 +276,9 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
 
   claims result;
   const auto* sub = payload->if_contains("sub");
-  if (!sub || !sub->is_string() || sub->get_string().empty() || sub->get_string().size() > 128)
-    return verify_error::missing_subject;
+  // What a user id may be is the service's rule (domain::is_valid_user_id); here only that
+  // there is one.
+  if (!sub || !sub->is_string() || sub->get_string().empty()) return verify_error::missing_subject;
   result.subject = std::string(sub->get_string());
   result.expires_at = **exp;
   if (const auto* roles = payload->if_contains("roles"); roles && roles->is_array())

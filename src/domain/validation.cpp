@@ -21,6 +21,20 @@ bool is_safe_id(std::string_view text) {
   return true;
 }
 
+bool is_valid_user_id(std::string_view text) {
+  if (text.empty() || text.size() > max_user_id_bytes || !is_valid_utf8(text)) return false;
+  bool only_space = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    // C1 controls, U+0080 to U+009F, are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f)
+      return false;
+    only_space = only_space && c == ' ';
+  }
+  return !only_space;
+}
+
 bool is_valid_utf8(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();

@@ -8,10 +8,17 @@ namespace conv::domain {
 // Lowercase ISO 639-1, optionally with a region: "en", "fr", "pt-BR".
 bool is_language_code(std::string_view text);
 
-// Opaque ids we hand out and user ids from tokens: printable ASCII without spaces or
-// quotes, bounded, so they are safe as keys, file names and log fields.
+// Opaque ids we hand out (and the dev tools' user names): printable ASCII without spaces
+// or quotes, bounded, so they are safe as keys, file names and log fields.
 inline constexpr std::size_t max_id_length = 128;
 bool is_safe_id(std::string_view text);
+
+// A user id as the platform's Auth Service writes it (a token's `sub`): any UTF-8 text of
+// 1 to 255 bytes that is not only white space and has no control characters (C0, DEL, C1:
+// a newline in an id would forge a log line). E-mail addresses with `+tags`, base64 ids
+// and names in any script pass. It is escaped wherever it is written into JSON.
+inline constexpr std::size_t max_user_id_bytes = 255;
+bool is_valid_user_id(std::string_view text);
 
 bool is_valid_utf8(std::string_view text);
 

@@ -83,8 +83,8 @@ boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::st
     log()->debug("token refused: {}", auth::to_string(verdict.error()));
     co_return refuse(peer, "the token is not valid");
   }
-  // The subject becomes a key, a file name and a log field: only safe ids are users here.
-  if (!domain::is_safe_id(verdict->subject))
+  // The subject becomes a key and a log field: bounded, and no control characters.
+  if (!domain::is_valid_user_id(verdict->subject))
     co_return refuse(peer, "the token's subject is not a valid user id");
   co_return std::move(*verdict);
 }

@@ -182,3 +182,25 @@ def test_a_slow_jwks_url_holds_only_the_tokens_waiting_for_it(make_service, jwks
     assert [codes[i] for i in range(3)] == [404] * 3, codes
     assert [codes[i] for i in range(3, len(tokens))] == [401] * 9, codes
     assert jwks.fetches - before == 1, "tokens that waited for the fetch made fetches of their own"
+
+
+def test_user_ids_are_whatever_the_auth_service_writes_without_control_characters(hs_service):
+    # E-mail addresses with +tags, base64 ids, names in any script, quotes: all user ids.
+    a, b = 'first+tag@example.com', 'Zoë "the" \\ one/ü=='
+    wa = WsClient(f"{hs_service.ws_base}/ws", headers=[f"Authorization: Bearer {good(sub=a)}"])
+    wb = WsClient(f"{hs_service.ws_base}/ws", headers=[f"Authorization: Bearer {good(sub=b)}"])
+    join = {"targetLanguageCode": "en", "userLevel": "B1"}
+    r = requests.post(hs_service.base + "/matchmaking/join", json=join, timeout=10,
+                      headers={"Authorization": f"Bearer {good(sub=a)}"})
+    assert r.status_code == 202, r.text
+    r = requests.post(hs_service.base + "/matchmaking/join", json=join, timeout=10,
+                      headers={"Authorization": f"Bearer {good(sub=b)}"})
+    assert r.status_code == 201, r.text
+    session = r.json()["session"]
+    assert {session["participant1Id"], session["participant2Id"]} == {a, b}
+    assert wa.recv("match-found")["partner"]["userId"] == b
+    wb.recv("match-found")
+    wb.send({"type": "ice-candidate", "sessionId": session["id"], "candidate": {"candidate": "x"}})
+    assert wa.recv("ice-candidate")["from"] == b
+    for bad in ("line\nbreak", " ", "x" * 256):
+        assert status_with(hs_service, good(sub=bad)).status_code == 401, repr(bad)

@@ -27,6 +27,17 @@ TEST(IceServers, TurnUsernameCarriesExpiryAndUser) {
   EXPECT_EQ(doc["ttlSeconds"], 600);
 }
 
+TEST(IceServers, AUserIdBeyondPlainAsciiGoesInTheTurnUsernameAsADigest) {
+  ice_servers ice({{}, {"turn:turn.example:3478"}, "secret", std::chrono::seconds(600)});
+  const timestamp now{std::chrono::seconds(1'700'000'000)};
+  auto doc = ice.for_user("Zoë \"the\" one", now);
+  auto& turn = doc["iceServers"].as_array()[0].as_object();
+  // printf 'Zoë "the" one' | sha256sum | cut -c1-32
+  EXPECT_EQ(turn.at("username"), "1700000600:sha256-861e66ecb5afaac6773c37bc07aff84e");
+  EXPECT_EQ(turn.at("credential").as_string(),
+            turn_credential("secret", std::string(turn.at("username").as_string())));
+}
+
 TEST(IceServers, NoTurnWithoutASecret) {
   ice_servers ice({{}, {"turn:turn.example"}, std::nullopt, std::chrono::seconds(600)});
   EXPECT_TRUE(ice.for_user("a", timestamp{})["iceServers"].as_array().empty());

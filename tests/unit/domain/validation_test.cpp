@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <string>
+#include <vector>
+
 namespace conv::domain {
 namespace {
 
@@ -40,6 +43,27 @@ TEST(Utf8, RejectsOverlongSurrogatesAndTruncation) {
   EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
   EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_EQ(utf8_length("héllo"), 5u);
+}
+
+TEST(UserId, AnyTextAnAuthServiceWritesButControlCharacters) {
+  const std::vector<std::string> valid{
+      "alice", "first+tag@example.com", "AbC/dEf+gh==", "Zoë",
+      "a b",   "quote\"and\\backslash", "名前",         std::string(255, 'x')};
+  for (const auto& id : valid)
+    EXPECT_TRUE(is_valid_user_id(id)) << id;
+  const std::vector<std::string> invalid{"",
+                                         "   ",
+                                         "a\nb",
+                                         "a\tb",
+                                         std::string("a\0b", 3),
+                                         "a\x7f",
+                                         "a\xc2\x85"
+                                         "b",  // U+0085, a C1 control
+                                         "bad\xff"
+                                         "utf8",
+                                         std::string(256, 'x')};
+  for (const auto& id : invalid)
+    EXPECT_FALSE(is_valid_user_id(id)) << id;
 }
 
 TEST(JoinWish, RequiresLanguageAndLevel) {
