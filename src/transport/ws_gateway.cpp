@@ -60,6 +60,13 @@ ws_socket on_own_executor(tcp::socket socket) {
   return moved;
 }
 
+// How long a close may take, from the decision to close to the peer's close frame: Beast's
+// closing handshake timeout, or less when the idle timeout is shorter (a peer silent that
+// long is gone anyway).
+std::chrono::steady_clock::duration close_handshake_limit(std::chrono::seconds idle_timeout) {
+  return std::min<std::chrono::steady_clock::duration>(std::chrono::seconds(10), idle_timeout);
+}
+
 }  // namespace
 
 // One client's WebSocket. All its state is touched on its context's one thread only: push()
@@ -99,12 +106,29 @@ class ws_connection : public app::connection_sink,
   }
 
   // Called by the gateway's sweep: pings a connection quiet for half the idle timeout,
-  // cuts one quiet for all of it (the peer is gone without closing).
+  // cuts one quiet for all of it (the peer is gone without closing), one whose write has
+  // not moved for as long (the peer reads nothing, whatever it sends), and one whose close
+  // has not completed within close_handshake_limit (its close frame is stuck behind such a
+  // write, or the peer never answers it).
   void check_idle(std::chrono::steady_clock::time_point now) {
     asio::post(ws_.get_executor(), [self = shared_from_this(), now] {
-      if (!self->open_ || self->dead_ || self->close_started_) return;
-      const auto quiet = now - self->last_heard_;
+      if (!self->open_ || self->dead_) return;
       const auto limit = self->gateway_.settings().idle_timeout;
+      if (self->closing_) {
+        if (now - self->out_->closing_since >= close_handshake_limit(limit)) {
+          log()->info("cutting off user {}: its connection did not close in time", self->user_);
+          self->abort();
+        }
+        return;
+      }
+      if (self->writing_ && now - self->out_->write_started >= limit) {
+        self->gateway_.slow_readers_cut.inc();
+        log()->warn("cutting off user {}: it has read nothing for {} s", self->user_,
+                    std::chrono::duration_cast<std::chrono::seconds>(limit).count());
+        self->abort();
+        return;
+      }
+      const auto quiet = now - self->last_heard_;
       if (quiet >= limit) {
         log()->info("cutting off user {}: nothing heard for {} s", self->user_,
                     std::chrono::duration_cast<std::chrono::seconds>(quiet).count());
@@ -156,6 +180,7 @@ class ws_connection : public app::connection_sink,
       return;
     }
     writing_ = true;
+    out_->write_started = std::chrono::steady_clock::now();
     ws_.text(true);
     ws_.async_write(asio::buffer(*out_->queue.front()),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
@@ -175,6 +200,7 @@ class ws_connection : public app::connection_sink,
     if (closing_ || dead_) return;
     closing_ = true;
     if (!out_) out_ = std::make_unique<outgoing>();
+    out_->closing_since = std::chrono::steady_clock::now();
     out_->close_code = code;
     out_->close_text = std::move(reason);
     if (!writing_ && open_) finish_close();
@@ -212,6 +238,8 @@ class ws_connection : public app::connection_sink,
     // Not a std::deque: that allocates a 512-byte block up front.
     boost::container::devector<app::outbound_message> queue;
     std::size_t bytes = 0;
+    std::chrono::steady_clock::time_point write_started;  // of the write in progress
+    std::chrono::steady_clock::time_point closing_since;  // once closing_
     std::uint16_t close_code = 0;
     std::string close_text;
   };
@@ -286,6 +314,13 @@ void ws_connection::read_next() {
 void ws_connection::on_read(boost::system::error_code ec) {
   if (ec) {  // closed, too big (Beast closes with 1009), timed out or cut off
     on_read_end();
+    return;
+  }
+  if (closing_) {
+    // Replaced, flooding or shutting down: what it still sends is read (its close frame is
+    // awaited behind it) but not acted on, nor taken as a sign of life.
+    buffer_.clear();
+    read_next();
     return;
   }
   last_heard_ = std::chrono::steady_clock::now();
