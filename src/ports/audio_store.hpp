@@ -28,6 +28,8 @@ class audio_download {
   virtual const std::string& content_type() const = 0;
   // Reads up to `into.size()` bytes; 0 at the end.
   virtual task<std::size_t> read(std::span<char> into) = 0;
+  // Reads go on from `offset` (at most size()): a range of the recording (HTTP Range).
+  virtual task<void> seek(std::uint64_t offset) = 0;
 };
 
 class audio_store {

@@ -1,6 +1,7 @@
 #include "transport/audio_endpoints.hpp"
 
 #include "domain/session.hpp"
+#include "transport/byte_range.hpp"
 #include "transport/cors.hpp"
 #include "transport/error_mapping.hpp"
 #include "transport/http_date.hpp"
@@ -15,6 +16,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <variant>
 #include <vector>
 
 namespace conv::transport {
@@ -139,10 +142,35 @@ asio::awaitable<bool> download(responder& out, const http::request<http::empty_b
   if (!source) co_return co_await out.send(rest_api::error_response(req, source.error()));
   auto& in = **source;
 
-  http::response<http::buffer_body> res{http::status::ok, req.version()};
+  // One range of the recording, for players that seek (RFC 9110 §14). With If-Range the
+  // whole is sent: a recording has no validator to compare it with.
+  auto range = requested_range(req[http::field::range], in.size());
+  if (req.count(http::field::if_range)) range = std::monostate{};
+  if (std::holds_alternative<unsatisfiable_range>(range)) {
+    auto res = rest_api::error_response(
+        req, error{errc::validation_failed,
+                   "the range is outside the recording",
+                   {{"Range", "must start before byte " + std::to_string(in.size())}}});
+    res.result(http::status::range_not_satisfiable);
+    res.set(http::field::content_range, "bytes */" + std::to_string(in.size()));
+    co_return co_await out.send(std::move(res));
+  }
+  const auto* part = std::get_if<byte_range>(&range);
+  if (part) {
+    if (auto moved = co_await in.seek(part->first); !moved) co_return false;
+  }
+  const std::uint64_t length = part ? part->length() : in.size();
+
+  http::response<http::buffer_body> res{part ? http::status::partial_content : http::status::ok,
+                                        req.version()};
   res.set(http::field::content_type, in.content_type());
   res.set(http::field::cache_control, "private, max-age=3600");
-  res.content_length(in.size());
+  res.set(http::field::accept_ranges, "bytes");
+  if (part)
+    res.set(http::field::content_range, "bytes " + std::to_string(part->first) + "-" +
+                                            std::to_string(part->last) + "/" +
+                                            std::to_string(in.size()));
+  res.content_length(length);
   res.keep_alive(req.keep_alive());
   res.body().data = nullptr;
   res.body().more = true;
@@ -157,17 +185,23 @@ asio::awaitable<bool> download(responder& out, const http::request<http::empty_b
   std::uint64_t sent = 0;
   const transfer_deadline deadline(transfer_deadline::clock::now());
   for (;;) {
-    auto got = co_await in.read(std::span<char>(chunk));
-    if (!got) co_return false;  // the headers are out: all we can do is cut the response short
-    res.body().data = *got ? chunk.data() : nullptr;
-    res.body().size = *got;
-    res.body().more = *got != 0;
-    sent += *got;
+    const auto wanted = std::size_t(std::min<std::uint64_t>(chunk.size(), length - sent));
+    std::size_t got = 0;
+    if (wanted > 0) {
+      auto read = co_await in.read(std::span<char>(chunk.data(), wanted));
+      // The headers are out: all a failure can do is cut the response short.
+      if (!read) co_return false;
+      got = *read;
+    }
+    res.body().data = got ? chunk.data() : nullptr;
+    res.body().size = got;
+    res.body().more = got != 0;
+    sent += got;
     stream.expires_at(deadline.next(transfer_deadline::clock::now(), sent));
     auto [ec, n] = co_await http::async_write(stream, writer, use_tuple);
     if (ec == http::error::need_buffer) continue;
     if (ec) co_return false;
-    if (*got == 0 || writer.is_done()) break;
+    if (got == 0 || writer.is_done()) break;
   }
   co_return res.keep_alive();
 }

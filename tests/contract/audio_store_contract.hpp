@@ -120,6 +120,23 @@ TEST_P(AudioStoreContract, ADiscardedRecordingMakesRoomForANewOne) {
   EXPECT_TRUE(testing::run_task(store().discard("never-uploaded")));  // nothing to do
 }
 
+TEST_P(AudioStoreContract, ReadsGoOnFromWhereTheDownloadWasMoved) {
+  const auto bytes = pattern_bytes(100'000);
+  ASSERT_TRUE(upload("s1", bytes));
+  for (std::uint64_t from : {std::uint64_t(0), std::uint64_t(1), std::uint64_t(65'537),
+                             std::uint64_t(99'999), std::uint64_t(100'000)}) {
+    auto down = testing::run_task(store().open("s1"));
+    ASSERT_TRUE(down);
+    ASSERT_TRUE(testing::run_task((*down)->seek(from))) << from;
+    EXPECT_EQ((*down)->size(), bytes.size()) << "the size is the whole recording's";
+    std::string got;
+    char buffer[4096];
+    for (std::size_t n; (n = *testing::run_task((*down)->read({buffer, sizeof buffer}))) > 0;)
+      got.append(buffer, n);
+    EXPECT_EQ(got, bytes.substr(from)) << from;
+  }
+}
+
 TEST_P(AudioStoreContract, ProbesReady) {
   EXPECT_TRUE(testing::run_task(store().probe()));
 }

@@ -242,3 +242,25 @@ def test_header_spellings_http_allows_are_understood_and_a_bad_chunk_gets_400(se
     sock.close()
     assert answer.startswith(b"HTTP/1.1 200 OK"), answer[:200]
     assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == b"hello"
+
+
+def test_a_player_can_ask_for_part_of_a_recording(service):
+    wa, wb, s = active_session(service)
+    data = os.urandom(200_000)
+    path = f"/sessions/{s['id']}/audio"
+    r = service.request("PUT", path, "marie", data=data, headers={"Content-Type": "audio/mp4"})
+    assert r.status_code == 200, r.text
+    whole = service.request("GET", path, "jean")
+    assert whole.status_code == 200 and whole.headers["Accept-Ranges"] == "bytes"
+    for asked, first, last in (("bytes=0-99", 0, 99), ("bytes=199990-", 199_990, 199_999),
+                               ("bytes=-5", 199_995, 199_999), ("bytes=100000-999999", 100_000, 199_999)):
+        r = service.request("GET", path, "jean", headers={"Range": asked})
+        assert r.status_code == 206, (asked, r.status_code)
+        assert r.headers["Content-Range"] == f"bytes {first}-{last}/200000"
+        assert r.content == data[first:last + 1], asked
+    r = service.request("GET", path, "jean", headers={"Range": "bytes=200000-"})
+    assert r.status_code == 416 and r.headers["Content-Range"] == "bytes */200000"
+    assert r.json()["error"]["code"] == "VALIDATION_FAILED"
+    for ignored in ({"Range": "bytes=0-1,5-6"}, {"Range": "bytes=0-1", "If-Range": '"x"'}):
+        r = service.request("GET", path, "jean", headers=ignored)
+        assert r.status_code == 200 and r.content == data, ignored

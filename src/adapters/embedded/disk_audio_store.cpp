@@ -109,6 +109,12 @@ class disk_download : public ports::audio_download {
     co_return co_await pool_.run(std::move(job));
   }
 
+  ports::task<void> seek(std::uint64_t offset) override {
+    // Moves the file offset only: no I/O, nothing to take off the I/O thread.
+    if (offset > size_ || ::lseek(fd_, off_t(offset), SEEK_SET) < 0) co_return disk_error("seek");
+    co_return result<void>{};
+  }
+
  private:
   int fd_;
   std::uint64_t size_;
