@@ -15,6 +15,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <variant>
@@ -26,12 +27,6 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t chunk_size = 64 * 1024;
 constexpr auto chunk_timeout = transfer_deadline::chunk_timeout;
-
-// "/sessions/<id>/audio" → "<id>"
-std::string session_of(std::string_view path) {
-  path.remove_prefix(std::string_view("/sessions/").size());
-  return std::string(path.substr(0, path.find('/')));
-}
 
 std::string media_type(std::string_view content_type) {
   auto semicolon = content_type.find(';');
@@ -94,7 +89,7 @@ asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
     co_return co_await refuse(empty);
   }
 
-  const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
+  const auto session_id = audio_session_of(req.target()).value_or("");
   auto target = co_await audio.begin(who.user, session_id, type);
   if (!target) co_return co_await refuse(target.error());
 
@@ -137,7 +132,7 @@ asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
 asio::awaitable<bool> download(responder& out, const http::request<http::empty_body>& req,
                                app::audio_recordings& audio, const caller& who) {
   auto& stream = out.stream;
-  const auto session_id = session_of(req.target().substr(0, req.target().find('?')));
+  const auto session_id = audio_session_of(req.target()).value_or("");
   auto source = co_await audio.open(who.user, session_id, who.is_admin);
   if (!source) co_return co_await out.send(rest_api::error_response(req, source.error()));
   auto& in = **source;
@@ -208,12 +203,17 @@ asio::awaitable<bool> download(responder& out, const http::request<http::empty_b
 
 }  // namespace
 
-bool is_audio_path(std::string_view path) {
-  constexpr std::string_view prefix = "/sessions/", suffix = "/audio";
-  return path.size() > prefix.size() + suffix.size() && path.starts_with(prefix) &&
-         path.ends_with(suffix) &&
-         path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()).find('/') ==
-             std::string_view::npos;
+std::optional<std::string> audio_session_of(std::string_view target) {
+  // Decoded as the REST routes decode theirs: /sessions/%61bc/audio is abc's recording.
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  const auto segments = url->segments();
+  if (segments.size() != 3) return std::nullopt;
+  auto it = segments.begin();
+  if (*it != "sessions") return std::nullopt;
+  std::string session_id = *++it;
+  if (*++it != "audio" || session_id.empty()) return std::nullopt;
+  return session_id;
 }
 
 asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,

@@ -13,7 +13,9 @@
 
 namespace conv::transport {
 
-bool is_audio_path(std::string_view path);
+// The session whose recording `target` names (/sessions/{id}/audio, percent-decoded), if it
+// names one.
+std::optional<std::string> audio_session_of(std::string_view target);
 
 // Answers the request whose header `header` holds, from the client at `peer`, naming `cors`
 // in its CORS headers (cors.hpp); returns whether the connection may carry another request.

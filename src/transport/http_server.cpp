@@ -189,9 +189,9 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       co_return;
     }
 
-    if (is_audio_path(path) &&
-        (req.method() == http::verb::put || req.method() == http::verb::get ||
-         req.method() == http::verb::head)) {
+    if ((req.method() == http::verb::put || req.method() == http::verb::get ||
+         req.method() == http::verb::head) &&
+        audio_session_of(target)) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
       const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, client,
                                              cors_origin(req, gateway_.origins()));

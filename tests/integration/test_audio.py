@@ -264,3 +264,12 @@ def test_a_player_can_ask_for_part_of_a_recording(service):
     for ignored in ({"Range": "bytes=0-1,5-6"}, {"Range": "bytes=0-1", "If-Range": '"x"'}):
         r = service.request("GET", path, "jean", headers=ignored)
         assert r.status_code == 200 and r.content == data, ignored
+
+
+def test_a_recordings_path_is_read_percent_decoded_like_every_other(service):
+    wa, wb, s = active_session(service)
+    spelled = "".join(f"%{ord(c):02x}" for c in s["id"][:3]) + s["id"][3:]
+    r = service.request("PUT", f"/sessions/{spelled}/aud%69o", "marie", data=b"a" * 100,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == b"a" * 100
