@@ -188,4 +188,18 @@ ports::task<std::unique_ptr<ports::audio_download>> audio_recordings::open(std::
   co_return co_await store_.open(std::move(session_id));
 }
 
+ports::task<std::size_t> audio_recordings::discard_leftovers() {
+  auto sessions = co_await store_.recorded_sessions();
+  if (!sessions) co_return sessions.error();
+  std::size_t discarded = 0;
+  for (auto& id : *sessions) {
+    auto found = co_await ctx_.store.find_session(id);
+    if (!found) co_return found.error();
+    if (*found && (*found)->audio_recording_url) continue;
+    if (auto gone = co_await store_.discard(std::move(id)); !gone) co_return gone.error();
+    ++discarded;
+  }
+  co_return discarded;
+}
+
 }  // namespace conv::app

@@ -37,6 +37,10 @@ class audio_recordings {
                                                    std::string content_type, std::uint64_t size);
   ports::task<std::unique_ptr<ports::audio_download>> open(std::string user, std::string session_id,
                                                            bool is_admin);
+  // At start, before any upload: removes the recordings no session names, left by a crash
+  // between storing the bytes and naming them on the session (an upload that was never
+  // answered). Returns how many went.
+  ports::task<std::size_t> discard_leftovers();
 
  private:
   // Puts the committed recording's URL on the session, with its event.

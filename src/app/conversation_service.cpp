@@ -60,6 +60,11 @@ ports::task<void> conversation_service::start(std::optional<timestamp> previous_
   if (!resumed) co_return resumed.error();
   if (!live->empty() || pending_count)
     log()->info("resumed {} live sessions and {} pending requests", live->size(), pending_count);
+  auto leftovers = co_await audio.discard_leftovers();
+  if (!leftovers) co_return leftovers.error();
+  if (*leftovers)
+    log()->info("removed {} recordings no session names (uploads cut short by a crash)",
+                *leftovers);
 
   boost::asio::co_spawn(executor_, outbox.run(),
                         [this](std::exception_ptr) { outbox_done_ = true; });

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace conv::ports {
 
@@ -41,6 +42,8 @@ class audio_store {
   // Removes a committed recording that the session never took (recording it on the session
   // failed, or the process stopped in between), so that a new upload can commit.
   virtual task<void> discard(std::string session_id) = 0;
+  // The sessions that have a committed recording (named by their session or not).
+  virtual task<std::vector<std::string>> recorded_sessions() = 0;
   // Succeeds when recordings can be stored now (for /readyz).
   virtual task<void> probe() = 0;
 };

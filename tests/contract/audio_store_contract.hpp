@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -135,6 +136,19 @@ TEST_P(AudioStoreContract, ReadsGoOnFromWhereTheDownloadWasMoved) {
       got.append(buffer, n);
     EXPECT_EQ(got, bytes.substr(from)) << from;
   }
+}
+
+TEST_P(AudioStoreContract, ListsTheSessionsWithACommittedRecording) {
+  EXPECT_TRUE(testing::run_task(store().recorded_sessions())->empty());
+  ASSERT_TRUE(upload("s1", "one"));
+  ASSERT_TRUE(upload("s2", "two"));
+  auto unfinished = testing::run_task(store().begin_upload("s3", "audio/ogg"));
+  ASSERT_TRUE(unfinished);
+  auto listed = *testing::run_task(store().recorded_sessions());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, (std::vector<std::string>{"s1", "s2"}));
+  ASSERT_TRUE(testing::run_task(store().discard("s1")));
+  EXPECT_EQ(*testing::run_task(store().recorded_sessions()), std::vector<std::string>{"s2"});
 }
 
 TEST_P(AudioStoreContract, ProbesReady) {

@@ -1,5 +1,6 @@
 """A restart with the same data directory keeps everything and resumes what was in flight."""
 import datetime
+import os
 import signal
 
 from conftest import *  # noqa: F401,F403
@@ -192,3 +193,22 @@ def test_sigterm_lets_a_request_in_flight_finish(service):
     t.join(20)
     assert result["r"].status_code == 200
     assert service.proc.wait(timeout=20) == 0
+
+
+def test_recordings_no_session_names_are_removed_at_start(service):
+    # What a crash between storing an upload and naming it on the session leaves behind,
+    # for a session nobody uploads to again: nothing would ever remove it.
+    wa, wb, s = pair(service)
+    connect(service, wa, wb, s)
+    kept = os.urandom(10_000)
+    r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=kept,
+                        headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text
+    wa2, wb2, other = pair(service, "anna", "otto")
+    audio = service.data_dir / "audio"
+    service.stop()
+    (audio / f"{other['id']}.rec").write_bytes(b"cut short by a crash")
+    (audio / "no-such-session.rec").write_bytes(b"cut short by a crash")
+    service.start(service.port)
+    assert sorted(p.name for p in audio.glob("*.rec")) == [f"{s['id']}.rec"]
+    assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == kept

@@ -161,6 +161,20 @@ ports::task<void> disk_audio_store::discard(std::string session_id) {
   co_return co_await pool_.run(std::move(job));
 }
 
+ports::task<std::vector<std::string>> disk_audio_store::recorded_sessions() {
+  auto job = [this]() -> result<std::vector<std::string>> {
+    std::vector<std::string> sessions;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(directory_, ec), end; !ec && it != end;
+         it.increment(ec))
+      if (it->path().extension() == ".rec") sessions.push_back(it->path().stem().string());
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      return make_error(errc::service_unavailable, "audio storage: " + ec.message());
+    return sessions;
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
 ports::task<void> disk_audio_store::probe() {
   auto job = [this]() -> result<void> {
     std::error_code ec;

@@ -18,6 +18,7 @@ class disk_audio_store : public ports::audio_store {
                                                                  std::string content_type) override;
   ports::task<std::unique_ptr<ports::audio_download>> open(std::string session_id) override;
   ports::task<void> discard(std::string session_id) override;
+  ports::task<std::vector<std::string>> recorded_sessions() override;
   // Creates and removes a file in the directory (making the directory again if it is gone).
   ports::task<void> probe() override;
 
