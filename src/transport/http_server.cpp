@@ -46,6 +46,15 @@ asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
   }
 }
 
+// Some clients end a body with an extra CRLF, which then comes before the next request
+// line: RFC 9112 §2.2 asks a server to ignore at least one such empty line (when it is
+// already here; one arriving later fails the next request's parse).
+void skip_an_empty_line(beast::flat_buffer& buffer) {
+  const auto pending = buffer.data();
+  const auto* bytes = static_cast<const char*>(pending.data());
+  if (pending.size() >= 2 && bytes[0] == '\r' && bytes[1] == '\n') buffer.consume(2);
+}
+
 }  // namespace
 
 http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint endpoint,
@@ -136,6 +145,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
   beast::flat_buffer buffer;
   for (;;) {
     if (stopping_) co_return;
+    skip_an_empty_line(buffer);
     http::request_parser<http::empty_body> header;
     header.header_limit(std::uint32_t(limits_.max_header));
     // Each route sets its own body limit once the header says which route it is.

@@ -355,3 +355,12 @@ def test_every_answer_is_dated(service):
     for date in dates:
         assert date, dates
         assert abs(email.utils.parsedate_to_datetime(date).timestamp() - time.time()) < 5, date
+
+
+def test_an_empty_line_after_a_body_is_not_taken_for_a_request(service):
+    body = json.dumps({"userId": "carol"}).encode()
+    (token, _, _), (health, _, _) = exchange(
+        service,
+        b"POST /dev/token HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body +
+        b"\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 2)
+    assert token == health == "HTTP/1.1 200 OK"
