@@ -5,6 +5,7 @@
 #include "transport/cors.hpp"
 #include "transport/error_mapping.hpp"
 #include "transport/http_date.hpp"
+#include "transport/http_text.hpp"
 #include "transport/response_writer.hpp"
 #include "transport/transfer_deadline.hpp"
 
@@ -30,10 +31,7 @@ constexpr auto chunk_timeout = transfer_deadline::chunk_timeout;
 
 std::string media_type(std::string_view content_type) {
   auto semicolon = content_type.find(';');
-  auto type = content_type.substr(0, semicolon);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))  // RFC 9110 OWS
-    type.remove_suffix(1);
-  std::string lower(type);
+  std::string lower(trim_ows(content_type.substr(0, semicolon)));
   for (auto& c : lower)
     c = char(std::tolower(static_cast<unsigned char>(c)));
   return lower;
@@ -66,7 +64,8 @@ struct responder {
 
 asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
                              http::request_parser<http::empty_body>& header,
-                             app::audio_recordings& audio, const caller& who) {
+                             const std::string& session_id, app::audio_recordings& audio,
+                             const caller& who) {
   auto& stream = out.stream;
   const auto& req = header.get();
   // A refusal before the body is read closes the connection: the unread body would
@@ -89,7 +88,6 @@ asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
     co_return co_await refuse(empty);
   }
 
-  const auto session_id = audio_session_of(req.target()).value_or("");
   auto target = co_await audio.begin(who.user, session_id, type);
   if (!target) co_return co_await refuse(target.error());
 
@@ -130,9 +128,9 @@ asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
 }
 
 asio::awaitable<bool> download(responder& out, const http::request<http::empty_body>& req,
-                               app::audio_recordings& audio, const caller& who) {
+                               const std::string& session_id, app::audio_recordings& audio,
+                               const caller& who) {
   auto& stream = out.stream;
-  const auto session_id = audio_session_of(req.target()).value_or("");
   auto source = co_await audio.open(who.user, session_id, who.is_admin);
   if (!source) co_return co_await out.send(rest_api::error_response(req, source.error()));
   auto& in = **source;
@@ -217,7 +215,8 @@ std::optional<std::string> audio_session_of(std::string_view target) {
 }
 
 asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                  http::request_parser<http::empty_body>& header, rest_api& api,
+                                  http::request_parser<http::empty_body>& header,
+                                  std::string session_id, rest_api& api,
                                   app::audio_recordings& audio, std::string_view peer,
                                   std::optional<std::string> cors) {
   const auto& req = header.get();
@@ -230,8 +229,9 @@ asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer&
     if (req.method() == http::verb::put) res.keep_alive(false);
     co_return co_await out.send(std::move(res));
   }
-  if (req.method() == http::verb::put) co_return co_await upload(out, buffer, header, audio, *who);
-  co_return co_await download(out, req, audio, *who);
+  if (req.method() == http::verb::put)
+    co_return co_await upload(out, buffer, header, session_id, audio, *who);
+  co_return co_await download(out, req, session_id, audio, *who);
 }
 
 }  // namespace conv::transport

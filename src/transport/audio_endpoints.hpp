@@ -17,10 +17,12 @@ namespace conv::transport {
 // names one.
 std::optional<std::string> audio_session_of(std::string_view target);
 
-// Answers the request whose header `header` holds, from the client at `peer`, naming `cors`
-// in its CORS headers (cors.hpp); returns whether the connection may carry another request.
+// Answers the request for `session_id`'s recording whose header `header` holds, from the
+// client at `peer`, naming `cors` in its CORS headers (cors.hpp); returns whether the
+// connection may carry another request.
 asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                  http::request_parser<http::empty_body>& header, rest_api& api,
+                                  http::request_parser<http::empty_body>& header,
+                                  std::string session_id, rest_api& api,
                                   app::audio_recordings& audio, std::string_view peer,
                                   std::optional<std::string> cors);
 

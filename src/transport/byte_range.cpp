@@ -1,5 +1,7 @@
 #include "transport/byte_range.hpp"
 
+#include "transport/http_text.hpp"
+
 #include <boost/beast/core/string.hpp>
 
 #include <algorithm>
@@ -8,14 +10,6 @@
 
 namespace conv::transport {
 namespace {
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::uint64_t> number(std::string_view digits) {
   std::uint64_t n = 0;
@@ -29,11 +23,11 @@ std::optional<std::uint64_t> number(std::string_view digits) {
 
 std::variant<std::monostate, byte_range, unsatisfiable_range> requested_range(
     std::string_view header, std::uint64_t size) {
-  header = trimmed(header);
+  header = trim_ows(header);
   constexpr std::string_view unit = "bytes=";
   if (header.size() < unit.size() || !boost::beast::iequals(header.substr(0, unit.size()), unit))
     return std::monostate{};
-  const auto spec = trimmed(header.substr(unit.size()));
+  const auto spec = trim_ows(header.substr(unit.size()));
   const auto dash = spec.find('-');
   if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos)
     return std::monostate{};

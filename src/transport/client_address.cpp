@@ -1,19 +1,13 @@
 #include "transport/client_address.hpp"
 
+#include "transport/http_text.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <string_view>
 
 namespace conv::transport {
 namespace {
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // An X-Forwarded-For entry: an address, and as some proxies write it, an IPv4 address with
 // a port ("192.0.2.1:4711") or a bracketed IPv6 one with or without a port ("[2001:db8::1]:80").
@@ -49,7 +43,7 @@ std::string client_address::of(const asio::ip::address& peer, const http::fields
     for (std::size_t start = 0; start <= line.size();) {
       auto comma = line.find(',', start);
       if (comma == std::string_view::npos) comma = line.size();
-      hops.push_back(trimmed(line.substr(start, comma - start)));
+      hops.push_back(trim_ows(line.substr(start, comma - start)));
       start = comma + 1;
     }
   }

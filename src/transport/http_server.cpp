@@ -199,12 +199,12 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       co_return;
     }
 
-    if ((req.method() == http::verb::put || req.method() == http::verb::get ||
-         req.method() == http::verb::head) &&
-        audio_session_of(target)) {
+    const bool may_be_audio = req.method() == http::verb::put || req.method() == http::verb::get ||
+                              req.method() == http::verb::head;
+    if (auto recording_of = may_be_audio ? audio_session_of(target) : std::nullopt) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
-      const bool keep = co_await serve_audio(stream, buffer, header, api_, audio_, client,
-                                             cors_origin(req, gateway_.origins()));
+      const bool keep = co_await serve_audio(stream, buffer, header, std::move(*recording_of), api_,
+                                             audio_, client, cors_origin(req, gateway_.origins()));
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
       if (!keep) break;
       continue;

@@ -1,5 +1,7 @@
 #include "transport/static_files.hpp"
 
+#include "transport/http_text.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -64,12 +66,8 @@ namespace {
 bool matches_any(std::string_view if_none_match, std::string_view etag) {
   while (!if_none_match.empty()) {
     const auto comma = if_none_match.find(',');
-    auto tag = if_none_match.substr(0, comma);
+    auto tag = trim_ows(if_none_match.substr(0, comma));
     if_none_match = comma == std::string_view::npos ? "" : if_none_match.substr(comma + 1);
-    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
-      tag.remove_prefix(1);
-    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
-      tag.remove_suffix(1);
     if (tag.starts_with("W/")) tag.remove_prefix(2);
     if (tag == "*" || tag == etag) return true;
   }

@@ -50,22 +50,30 @@ def open_connections(service):
     raise AssertionError("no conv_ws_connections in /metrics")
 
 
+def a_stalled_write(service):
+    """marie, connected with a small receive buffer and reading nothing, matched with jean,
+    who sends her large offers: the server's write to her stalls. Returns her socket,
+    jean's client and the session id."""
+    stalled = websocket.create_connection(
+        f"{service.ws_base}/ws?access_token={service.token('marie')}", timeout=10,
+        sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    jean = service.ws("jean")
+    assert service.join("marie").status_code == 202
+    r = service.join("jean")
+    assert r.status_code == 201, r.text
+    sid = r.json()["session"]["id"]
+    jean.recv("match-found", sessionId=sid)
+    for i in range(50):
+        jean.send({"type": "offer", "sessionId": sid, "sdp": f"{i:04d}" + "v" * 60_000})
+    return stalled, jean, sid
+
+
 def test_a_replaced_connection_stuck_behind_an_unread_write_stops_acting_and_goes(make_service):
     # A client that reads nothing while its partner sends it large offers: the server's
     # write to it stalls. Once that connection is replaced, what it still sends must not be
     # relayed, and it must go, although its close frame can never be written.
     service = make_service({"CONV_HEARTBEAT_INTERVAL_S": "1", "CONV_HEARTBEAT_TIMEOUT_S": "3"})
-    stuck = websocket.create_connection(
-        f"{service.ws_base}/ws?access_token={service.token('marie')}", timeout=10,
-        sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
-    bob = service.ws("jean")
-    assert service.join("marie").status_code == 202
-    r = service.join("jean")
-    assert r.status_code == 201, r.text
-    sid = r.json()["session"]["id"]
-    bob.recv("match-found", sessionId=sid)
-    for i in range(50):
-        bob.send({"type": "offer", "sessionId": sid, "sdp": f"{i:04d}" + "v" * 60_000})
+    stuck, bob, sid = a_stalled_write(service)
     fresh = service.ws("marie")  # replaces `stuck`, whose write to it is stalled
     # Answered only once the service has the new connection, and has told the old one to go.
     fresh.send({"type": "heartbeat"})
@@ -86,15 +94,7 @@ def test_a_peer_that_talks_but_never_reads_is_cut(make_service):
     # It keeps sending heartbeats, so it is never quiet; but the server's write to it has
     # not moved for the whole idle limit: it is gone as far as its partner is concerned.
     service = make_service({"CONV_HEARTBEAT_INTERVAL_S": "1", "CONV_HEARTBEAT_TIMEOUT_S": "3"})
-    deaf = websocket.create_connection(
-        f"{service.ws_base}/ws?access_token={service.token('marie')}", timeout=10,
-        sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
-    bob = service.ws("jean")
-    assert service.join("marie").status_code == 202
-    sid = service.join("jean").json()["session"]["id"]
-    bob.recv("match-found", sessionId=sid)
-    for i in range(50):
-        bob.send({"type": "offer", "sessionId": sid, "sdp": f"{i:04d}" + "v" * 60_000})
+    deaf, bob, sid = a_stalled_write(service)
     deadline = time.monotonic() + 10  # the 3 s limit, found by the sweep (every 0.75 s)
     while open_connections(service) > 1 and time.monotonic() < deadline:
         try:
