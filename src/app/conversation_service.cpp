@@ -29,7 +29,7 @@ conversation_service::conversation_service(context& c, ports::audio_store& audio
   ctx.events_committed = [this] { outbox.wake(); };
 }
 
-ports::task<void> conversation_service::start(std::optional<timestamp> previous_run_alive) {
+ports::task<void> conversation_service::start(ports::liveness_record* liveness) {
   auto topics = co_await ctx.topics.start();
   if (!topics) co_return topics.error();
 
@@ -47,12 +47,13 @@ ports::task<void> conversation_service::start(std::optional<timestamp> previous_
 
   auto live = co_await ctx.store.live_sessions();
   if (!live) co_return live.error();
-  if (previous_run_alive) lifecycle.resuming(ctx.clock.now(), *previous_run_alive);
+  if (liveness) lifecycle.resuming(ctx.clock.now(), *liveness);
   for (const auto& s : *live) {
     auto engaged = co_await ctx.queue.engage(users_of(s.participant1_id, s.participant2_id));
     if (!engaged) co_return engaged.error();
     co_await lifecycle.track(s, true);
   }
+  if (liveness) lifecycle.resumed(*liveness);
   auto pending = co_await ctx.store.pending_requests();
   if (!pending) co_return pending.error();
   const auto pending_count = pending->size();

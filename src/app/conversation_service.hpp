@@ -7,6 +7,7 @@
 #include "app/outbox_relay.hpp"
 #include "app/session_lifecycle.hpp"
 #include "app/signaling_relay.hpp"
+#include "ports/liveness_record.hpp"
 
 namespace conv::app {
 
@@ -18,7 +19,9 @@ class conversation_service {
   // Seeds topics, resumes live sessions and pending requests with their timers, starts
   // firing timers and relaying events. `previous_run_alive`: until when the previous run of
   // this instance was known to be running, when known.
-  ports::task<void> start(std::optional<timestamp> previous_run_alive = std::nullopt);
+  // `liveness`: what the previous run left about the calls it stopped hearing, and where
+  // this run leaves the same for the next (none in tests that do not restart).
+  ports::task<void> start(ports::liveness_record* liveness = nullptr);
   // Stops timers; the outbox relay publishes what it can and returns.
   boost::asio::awaitable<void> stop();
 

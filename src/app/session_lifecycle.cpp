@@ -103,7 +103,8 @@ ports::task<conversation_session> session_lifecycle::transition(
     if (!*found || (participant && !(*found)->has_participant(*participant)))
       co_return session_not_found();
     const auto& before = **found;
-    auto t = domain::apply_trigger(before, trigger, at, {ctx_.times.min_completed});
+    auto t = domain::apply_trigger(before, trigger, at,
+                                   {ctx_.times.min_completed, ctx_.times.max_duration});
     if (!t)
       co_return make_error(errc::invalid_state,
                            fmt::format("the session is {}", domain::status_name(before.status)));
@@ -152,6 +153,7 @@ boost::asio::awaitable<void> session_lifecycle::after_transition(
     co_return;
   }
   if (domain::is_live(after.status)) co_return;
+  forget_unheard(after.id);
   auto ended = messages::session_ended(after);
   ctx_.hub.send(after.participant1_id, ended, now);
   ctx_.hub.send(after.participant2_id, ended, now);
@@ -195,7 +197,7 @@ ports::task<void> session_lifecycle::on_peer_connected(std::string user, std::st
     std::optional<domain::transition> t;
     if (flagged.participant1_connected && flagged.participant2_connected) {
       t = domain::apply_trigger(flagged, session_trigger::both_connected, ctx_.clock.now(),
-                                {ctx_.times.min_completed});
+                                {ctx_.times.min_completed, ctx_.times.max_duration});
       changes.sessions.push_back(t->after);
       for (auto type : t->events)
         changes.events.push_back(
@@ -232,6 +234,7 @@ ports::task<std::string> session_lifecycle::on_heartbeat(std::string user,
     if (!live) co_return std::string();
   }
   if (live->status == session_status::active) {
+    heard(live->id, user);
     auto scheduled =
         co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, live->id, user},
                                          ctx_.clock.now() + ctx_.times.heartbeat_timeout);
@@ -245,6 +248,28 @@ boost::asio::awaitable<void> session_lifecycle::on_presence_changed(std::string 
   if (!live) co_return;
   ctx_.hub.send(live->partner_of(user), messages::peer_status(live->id, user, online),
                 ctx_.clock.now());
+  if (online && live->status == session_status::waiting && resumed_while_waiting(live->id))
+    co_await send_match_found_again(std::move(user), live->id);
+}
+
+bool session_lifecycle::resumed_while_waiting(const std::string& session_id) {
+  std::lock_guard lock(resume_mutex_);
+  return resumed_waiting_.contains(session_id);
+}
+
+boost::asio::awaitable<void> session_lifecycle::send_match_found_again(std::string user,
+                                                                       std::string session_id) {
+  auto found = co_await ctx_.store.find_session(session_id);
+  if (!found || !*found || (*found)->status != session_status::waiting) co_return;
+  const auto& s = **found;
+  std::optional<domain::topic> topic;
+  if (s.topic_id)
+    if (auto t = co_await ctx_.topics.get(*s.topic_id)) topic = std::move(*t);
+  const auto now = ctx_.clock.now();
+  ctx_.hub.send(user,
+                messages::match_found(s, user, topic, ctx_.ice.for_user(user, now),
+                                      ctx_.times.heartbeat_interval),
+                now);
 }
 
 boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestamp due) {
@@ -254,22 +279,18 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
     case timer_kind::connect_timeout:
       trigger = session_trigger::waiting_timeout;
       break;
-    case timer_kind::max_duration: {
-      trigger = session_trigger::max_duration_reached;
+    case timer_kind::max_duration:
       // After a restart this timer may have been put off past the participants' chance to
-      // reconnect (track()); the call then ends at its limit, not when the timer fired.
-      if (!resumed_) break;
-      auto found = co_await ctx_.store.find_session(key.id);
-      if (found && *found && (*found)->started_at)
-        at = std::min(due, *(*found)->started_at + ctx_.times.max_duration);
+      // reconnect (track()); the call still ends at its limit (domain::apply_trigger).
+      trigger = session_trigger::max_duration_reached;
       break;
-    }
     case timer_kind::heartbeat_timeout:
       trigger = session_trigger::heartbeat_timeout;
       at = due - ctx_.times.heartbeat_timeout;  // the call ended with the last heartbeat
       // Nothing heard since the restart, whose timers counted from the restart: the last
-      // heartbeat came before the previous run stopped. Downtime is not call time.
-      if (resumed_ && at <= resumed_->at) at = std::min(at, resumed_->previous_run_alive);
+      // heartbeat came before the previous run stopped (or before the run it resumed from
+      // stopped, if that run heard nothing either). Downtime is not call time.
+      if (resumed_ && at <= resumed_->at) at = std::min(at, silent_since(key.id));
       break;
     default:
       co_return;
@@ -302,13 +323,56 @@ ports::task<void> session_lifecycle::remove_user(std::string user) {
   co_return result<void>{};
 }
 
-void session_lifecycle::resuming(timestamp now, timestamp previous_run_alive) {
-  resumed_ = resume_point{now, previous_run_alive};
+void session_lifecycle::resuming(timestamp now, const ports::liveness_record& previous) {
+  if (auto alive = previous.previous_run_alive())
+    resumed_ = resume_point{now, *alive, previous.previous_unheard()};
+}
+
+void session_lifecycle::resumed(ports::liveness_record& record) {
+  std::lock_guard lock(resume_mutex_);
+  record_ = &record;
+  record.keep_unheard(unheard_);
+}
+
+timestamp session_lifecycle::silent_since(const std::string& session_id) {
+  // The call ended when the first of its silent participants was last known to be there:
+  // after a restart every timer fires at once, not in the order the silences began.
+  std::lock_guard lock(resume_mutex_);
+  auto since = resumed_->previous_run_alive;
+  for (auto it = unheard_.lower_bound({session_id, std::string()});
+       it != unheard_.end() && it->first.first == session_id; ++it)
+    since = std::min(since, it->second);
+  return since;
+}
+
+void session_lifecycle::heard(const std::string& session_id, const std::string& user) {
+  if (!any_unheard_.load(std::memory_order_relaxed)) return;
+  std::lock_guard lock(resume_mutex_);
+  if (unheard_.erase({session_id, user}) == 0) return;
+  any_unheard_ = !unheard_.empty();
+  if (record_) record_->keep_unheard(unheard_);
+}
+
+void session_lifecycle::forget_unheard(const std::string& session_id) {
+  if (!any_unheard_.load(std::memory_order_relaxed)) return;
+  std::lock_guard lock(resume_mutex_);
+  auto first = unheard_.lower_bound({session_id, std::string()});
+  auto last = first;
+  while (last != unheard_.end() && last->first.first == session_id)
+    ++last;
+  if (first == last) return;
+  unheard_.erase(first, last);
+  any_unheard_ = !unheard_.empty();
+  if (record_) record_->keep_unheard(unheard_);
 }
 
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
   if (!ctx_.sessions.update(s)) co_return;  // it has moved on already
   if (s.status == session_status::waiting) {
+    if (resumed) {
+      std::lock_guard lock(resume_mutex_);
+      resumed_waiting_.insert(s.id);
+    }
     log_failure("schedule connect timeout",
                 co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
                                                  s.created_at + ctx_.times.waiting_timeout));
@@ -324,6 +388,19 @@ boost::asio::awaitable<void> session_lifecycle::track(const conversation_session
                 co_await ctx_.scheduler.schedule(
                     {timer_kind::max_duration, s.id},
                     std::max(*s.started_at + ctx_.times.max_duration, verdict)));
+    if (resumed_) {
+      // Until heard from, each participant was last known to be there when the previous
+      // run stopped, or earlier if that run never heard from them either.
+      std::lock_guard lock(resume_mutex_);
+      for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id)) {
+        auto bound = resumed_->previous_run_alive;
+        if (auto it = resumed_->previous_unheard.find({s.id, *user});
+            it != resumed_->previous_unheard.end())
+          bound = std::min(bound, it->second);
+        unheard_[{s.id, *user}] = bound;
+      }
+      any_unheard_ = true;
+    }
     for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
       log_failure("schedule heartbeat timeout",
                   co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},

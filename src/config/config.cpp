@@ -13,6 +13,17 @@
 namespace conv::config {
 namespace {
 
+// The URL as it may be printed: a password in it (`redis://:secret@host`) is not.
+std::string without_credentials(std::string value) {
+  const auto authority = value.find("://");
+  if (authority == std::string::npos) return value;
+  const auto begin = authority + 3;
+  const auto end = value.find_first_of("/?#", begin);
+  const auto at = value.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+  if (at == std::string::npos || at < begin) return value;
+  return value.replace(begin, at - begin, "***");
+}
+
 class reader {
  public:
   explicit reader(const env_lookup& lookup) : lookup_(lookup) {}
@@ -79,7 +90,7 @@ class reader {
       std::string expected = "a URL with scheme";
       for (auto s : schemes)
         expected += fmt::format(" {}://", s);
-      fail(name, expected + " and a host", *v);
+      fail(name, expected + " and a host", without_credentials(*v));
     }
     return v;
   }

@@ -97,6 +97,10 @@ const lifecycle_rule* find_rule(session_status from, session_trigger trigger, bo
 std::optional<transition> apply_trigger(const conversation_session& s, session_trigger trigger,
                                         timestamp at, const lifecycle_timings& timings) {
   using namespace std::chrono;
+  // However late the end is noticed (a timer put off by restarts, an end whose last sign of
+  // life is the mark of a run before), a call lasts at most its maximum.
+  if (s.started_at && trigger != session_trigger::both_connected)
+    at = std::min(at, *s.started_at + timings.max_duration);
   const auto lasted =
       s.started_at && at > *s.started_at ? duration_cast<seconds>(at - *s.started_at) : 0s;
   const auto* row = find_rule(s.status, trigger, lasted >= timings.min_completed);

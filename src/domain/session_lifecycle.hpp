@@ -48,6 +48,7 @@ const lifecycle_rule* find_rule(session_status from, session_trigger trigger, bo
 
 struct lifecycle_timings {
   std::chrono::seconds min_completed{120};
+  std::chrono::seconds max_duration{1800};  // no call ends later than this after its start
 };
 
 struct transition {

@@ -5,6 +5,7 @@
 #include "adapters/embedded/asio_scheduler.hpp"
 #include "adapters/embedded/clock_and_ids.hpp"
 #include "adapters/embedded/disk_audio_store.hpp"
+#include "adapters/embedded/disk_room.hpp"
 #include "adapters/embedded/jsonl_event_sink.hpp"
 #include "adapters/embedded/memory_match_queue.hpp"
 #include "adapters/embedded/sqlite_conversation_store.hpp"
@@ -17,8 +18,10 @@
 #include "config/config.hpp"
 #include "domain/validation.hpp"
 #include "main/configured_directories.hpp"
+#include "main/data_dir_lock.hpp"
 #include "main/dev_secret.hpp"
 #include "main/io_threads.hpp"
+#include "main/open_files.hpp"
 #include "observability/logging.hpp"
 #include "observability/metrics.hpp"
 #include "transport/http_server.hpp"
@@ -42,12 +45,26 @@ namespace asio = boost::asio;
 using namespace conv;
 
 int mint_token(const std::string& user, bool admin, int hours) {
-  auto settings = config::load([](const std::string& name) -> std::optional<std::string> {
-    // Minting needs only the data dir and secret; dev auth is implied.
-    if (name == "CONV_DEV_AUTH") return std::string("true");
+  auto environment = [](const std::string& name) -> std::optional<std::string> {
     const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
+    return v && *v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  auto settings = config::load([&](const std::string& name) {
+    // With no way to verify tokens configured, minting is for a development server: it
+    // signs with the data directory's dev secret, as that server will.
+    if (name == "CONV_DEV_AUTH" && !environment(name) && !environment("CONV_JWT_SECRET") &&
+        !environment("CONV_JWT_JWKS_URL"))
+      return std::optional<std::string>("true");
+    return environment(name);
   });
+  if (!settings.jwt_secret && !settings.dev_auth) {
+    // The dev secret would sign a token that a server with this configuration refuses.
+    std::cerr << "mint-token: a server with this configuration verifies tokens with "
+              << (settings.jwt_jwks_url ? "the keys of CONV_JWT_JWKS_URL" : "no secret")
+              << " and not the dev secret (CONV_DEV_AUTH is not true): set CONV_JWT_SECRET to sign "
+                 "with the server's secret, or CONV_DEV_AUTH=true\n";
+    return 2;
+  }
   if (!domain::is_safe_id(user)) {
     std::cerr << "--user: expected letters, digits and -_.@:| (at most 128)\n";
     return 2;
@@ -80,10 +97,12 @@ void refuse_unavailable_adapters(const config::settings& s) {
 
 int serve() {
   config::settings settings;
+  std::optional<data_dir_lock> lock;
   try {
     settings = config::load_from_environment();
     refuse_unavailable_adapters(settings);
     prepare_data_dir(settings.data_dir);
+    lock.emplace(settings.data_dir);
     check_web_root(settings.web_root);
   } catch (const config::config_error& e) {
     std::cerr << "conversation-service: configuration error: " << e.what() << "\n";
@@ -91,6 +110,18 @@ int serve() {
   }
   observability::configure_logging(settings.log_level);
   auto log = observability::module_logger("main");
+  const auto open_files = raise_open_file_limit();
+  const auto connections_allowed =
+      open_files > reserved_file_descriptors ? open_files - reserved_file_descriptors : 1;
+  if (settings.max_connections > connections_allowed) {
+    // Only a cap the operator chose is worth a warning; the default simply fits the machine.
+    const bool chosen = settings.max_connections != config::settings{}.max_connections;
+    log->log(chosen ? spdlog::level::warn : spdlog::level::info,
+             "CONV_MAX_CONNECTIONS is {} but this process may open {} files: at most {} "
+             "connections (raise the hard limit, `ulimit -Hn`, to allow more)",
+             settings.max_connections, open_files, connections_allowed);
+    settings.max_connections = connections_allowed;
+  }
 
   std::optional<std::string> dev_secret;
   std::optional<auth::dev_token_minter> dev_tokens;
@@ -113,7 +144,17 @@ int serve() {
   adapters::embedded::system_clock clock;
   adapters::embedded::alive_mark alive(settings.data_dir / "alive", clock);
   adapters::embedded::uuid_generator ids;
-  auto database = adapters::embedded::sqlite_database::open(settings.data_dir / "conversation.db");
+  const auto database_file = settings.data_dir / "conversation.db";
+  std::unique_ptr<adapters::embedded::sqlite_database> database;
+  try {
+    database = adapters::embedded::sqlite_database::open(database_file);
+  } catch (const std::exception& e) {
+    // SQLite's own words ("disk I/O error") name neither the file nor the likely cause.
+    const auto room = adapters::embedded::check_room(settings.data_dir, "the data directory");
+    log->critical("cannot open the store {}: {}{}", database_file.string(), e.what(),
+                  room ? std::string() : "; " + room.error().message);
+    return 1;
+  }
   adapters::embedded::sqlite_topic_store topic_store(*database);
   adapters::embedded::sqlite_conversation_store store(*database);
   adapters::embedded::jsonl_event_sink events(settings.data_dir / "events.jsonl", pool);
@@ -154,14 +195,9 @@ int serve() {
       {.per_second = settings.auth_failures_per_second, .burst = settings.auth_failure_burst});
 
   std::vector<transport::store_health> health{
-      {"store",
-       [&store]() -> asio::awaitable<bool> {
-         co_return bool(co_await store.find_session("readiness-probe"));
-       }},
-      {"events", [&events]() -> asio::awaitable<bool> { co_return bool(co_await events.probe()); }},
-      {"audio", [&audio_store]() -> asio::awaitable<bool> {
-         co_return bool(co_await audio_store.probe());
-       }}};
+      {"store", [&database] { return database->probe(); }},
+      {"events", [&events] { return events.probe(); }},
+      {"audio", [&audio_store] { return audio_store.probe(); }}};
   transport::rest_api api(service, authenticator, metrics,
                           {.requests_per_second = settings.http_requests_per_second,
                            .burst = settings.http_burst,
@@ -184,24 +220,25 @@ int serve() {
     log->info("serving the web client from {} ({} files)", web_root.string(), files->file_count());
   }
 
-  metrics.add_gauge("conv_auth_throttled_total",
-                    "requests and handshakes refused unverified: their address sent too many "
-                    "invalid tokens",
-                    [&authenticator] { return double(authenticator.throttled_total()); });
+  metrics.add_counter_read_from(
+      "conv_auth_throttled_total",
+      "requests and handshakes refused unverified: their address sent too many "
+      "invalid tokens",
+      [&authenticator] { return double(authenticator.throttled_total()); });
   metrics.add_gauge("conv_live_sessions", "waiting and active sessions known to this instance",
                     [&sessions] { return double(sessions.size()); });
   metrics.add_gauge("conv_users_online", "users with an open WebSocket on this instance",
                     [&hub] { return double(hub.online_count()); });
-  metrics.add_gauge("conv_events_published_total", "events handed to the event sink",
-                    [&service] { return double(service.outbox.published_total()); });
+  metrics.add_counter_read_from("conv_events_published_total", "events handed to the event sink",
+                                [&service] { return double(service.outbox.published_total()); });
   metrics.add_gauge("conv_users_with_held_messages",
                     "offline users with messages held until they connect",
                     [&hub] { return double(hub.held_users()); });
-  metrics.add_gauge("conv_held_messages_dropped_total",
-                    "messages for offline users dropped at the held-message bound",
-                    [&hub] { return double(hub.held_dropped_total()); });
-  metrics.add_gauge("conv_signaling_relayed_total", "signaling messages relayed",
-                    [&service] { return double(service.signaling.relayed_total()); });
+  metrics.add_counter_read_from("conv_held_messages_dropped_total",
+                                "messages for offline users dropped at the held-message bound",
+                                [&hub] { return double(hub.held_dropped_total()); });
+  metrics.add_counter_read_from("conv_signaling_relayed_total", "signaling messages relayed",
+                                [&service] { return double(service.signaling.relayed_total()); });
 
   std::unique_ptr<transport::http_server> server;
   try {
@@ -221,19 +258,72 @@ int serve() {
   }
 
   int exit_code = 0;
+  // Touched on the main context's one thread only: the start, the signals and the shutdown
+  // all run there.
+  bool started = false;         // listening: a signal may shut down at once
+  bool stop_requested = false;  // a signal came while starting: shut down once started
+  bool hurry = false;           // a second signal: stop waiting for clients
+  auto shut_down = [&]() -> asio::awaitable<void> {
+    // Stop accepting and stop firing timers (they are re-armed from the store at the next
+    // start), let requests in flight finish, then tell every client we are going.
+    server->stop_accepting();
+    scheduler.stop();
+    asio::steady_timer wait(io);
+    const auto started_at = std::chrono::steady_clock::now();
+    auto waited = [&] { return std::chrono::steady_clock::now() - started_at; };
+    auto wait_a_moment = [&]() -> asio::awaitable<void> {
+      wait.expires_after(std::chrono::milliseconds(10));
+      co_await wait.async_wait(asio::use_awaitable);
+    };
+    // Requests get up to 10 s, with the WebSockets still open: what they cause (a join's
+    // match-found) reaches its users now rather than being held in memory for a reconnect
+    // that finds another process.
+    while (!hurry && server->requests_in_flight() > 0 && waited() < std::chrono::seconds(10))
+      co_await wait_a_moment();
+    // The calls are not heard from once their sockets close: the last mark is now, not
+    // when the process exits up to ~3 s later (a resumed call nobody comes back to ends
+    // at this mark).
+    co_await pool.run([&] {
+      alive.stop();
+      return true;
+    });
+    gateway.close_all();
+    // Close handshakes get up to 2 s: a client that does not answer the close frame is not
+    // worth waiting for.
+    const auto closing_at = waited();
+    while (!hurry && gateway.connection_count() > 0 &&
+           waited() - closing_at < std::chrono::seconds(2))
+      co_await wait_a_moment();
+    // Connections whose client did not answer the close frame are cut, so that their
+    // handlers run to the end (on_disconnected included) while the service runs.
+    gateway.cut_all();
+    const auto cut_at = waited();
+    while (gateway.connection_count() > 0 && waited() - cut_at < std::chrono::seconds(1))
+      co_await wait_a_moment();
+    co_await service.stop();
+    threads.stop();
+  };
+
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
         co_await authenticator.start();
-        auto started = co_await service.start(alive.previous());
-        if (!started) {
-          log->critical("cannot start: {}", started.error().message);
+        auto started_service = co_await service.start(&alive);
+        if (!started_service) {
+          log->critical("cannot start: {}", started_service.error().message);
           exit_code = 1;
+          threads.stop();
+          co_return;
+        }
+        if (stop_requested) {
+          // Never listened: nothing to drain, but what start() set going stops in order.
+          co_await service.stop();
           threads.stop();
           co_return;
         }
         alive.start();
         server->start();
+        started = true;
         const auto endpoint = server->local_endpoint();
         log->info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
         if (!settings.trusted_proxies.empty())
@@ -247,47 +337,20 @@ int serve() {
       asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
+                                                                      int signal) {
     if (ec) return;
+    if (stop_requested) {
+      log->warn("signal {} again: not waiting for clients any longer", signal);
+      hurry = true;
+      return;
+    }
     log->info("signal {}: shutting down", signal);
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          // Stop accepting and stop firing timers (they are re-armed from the store at the next
-          // start), tell every client we are going, let requests in flight finish.
-          server->stop_accepting();
-          scheduler.stop();
-          // The calls are not heard from once their sockets close: the last mark is now, not
-          // when the process exits up to ~13 s later (a resumed call nobody comes back to
-          // ends at this mark).
-          co_await pool.run([&] {
-            alive.stop();
-            return true;
-          });
-          gateway.close_all();
-          asio::steady_timer wait(io);
-          const auto started = std::chrono::steady_clock::now();
-          auto waited = [&] { return std::chrono::steady_clock::now() - started; };
-          // Requests get up to 10 s; WebSocket close handshakes up to 2 s (a client that does not
-          // answer the close frame is not worth waiting for).
-          while ((server->requests_in_flight() > 0 && waited() < std::chrono::seconds(10)) ||
-                 (gateway.connection_count() > 0 && waited() < std::chrono::seconds(2))) {
-            wait.expires_after(std::chrono::milliseconds(10));
-            co_await wait.async_wait(asio::use_awaitable);
-          }
-          // Connections whose client did not answer the close frame are cut, so that their
-          // handlers run to the end (on_disconnected included) while the service runs.
-          gateway.cut_all();
-          const auto cut_at = waited();
-          while (gateway.connection_count() > 0 && waited() - cut_at < std::chrono::seconds(1)) {
-            wait.expires_after(std::chrono::milliseconds(10));
-            co_await wait.async_wait(asio::use_awaitable);
-          }
-          co_await service.stop();
-          threads.stop();
-        },
-        asio::detached);
-  });
+    stop_requested = true;
+    signals.async_wait(on_signal);  // a second one hurries the shutdown
+    if (started) asio::co_spawn(io, shut_down(), asio::detached);
+  };
+  signals.async_wait(on_signal);
 
   threads.run();
   // The threads that hand results back to the I/O contexts stop first: what they hand back
@@ -313,8 +376,14 @@ int main(int argc, char** argv) {
   int hours = 24;
   mint->add_option("--user", user, "the token's subject (user id)")->required();
   mint->add_flag("--admin", admin, "grant the admin role");
-  mint->add_option("--hours", hours, "validity in hours")->check(CLI::Range(1, 24 * 30));
-  CLI11_PARSE(cli, argc, argv);
+  mint->add_option("--hours", hours, "validity in hours")
+      ->check(CLI::TypeValidator<int>() & CLI::Range(1, 24 * 30));
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help is not an error; a wrong command line exits 2, like a bad configuration.
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
   try {
     if (mint->parsed()) return mint_token(user, admin, hours);
     return serve();

@@ -13,7 +13,6 @@ void histogram::observe(std::chrono::nanoseconds d) {
     ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   sum_ns_.fetch_add(std::uint64_t(d.count()), std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
 }
 
 counter& metrics_registry::add_counter(const std::string& name, const std::string& help,
@@ -36,6 +35,13 @@ void metrics_registry::add_gauge(const std::string& name, const std::string& hel
                                  std::function<double()> read, const std::string& labels) {
   std::lock_guard lock(mutex_);
   entries_.push_back({name, help, labels, "gauge", nullptr, nullptr, std::move(read)});
+}
+
+void metrics_registry::add_counter_read_from(const std::string& name, const std::string& help,
+                                             std::function<double()> read,
+                                             const std::string& labels) {
+  std::lock_guard lock(mutex_);
+  entries_.push_back({name, help, labels, "counter", nullptr, nullptr, std::move(read)});
 }
 
 std::string metrics_registry::render() const {
@@ -63,9 +69,9 @@ std::string metrics_registry::render() const {
       }
       out +=
           fmt::format("{}_sum{} {}\n", e.name, braces(e.labels), double(e.h->sum_ns_.load()) / 1e9);
-      out += fmt::format("{}_count{} {}\n", e.name, braces(e.labels), e.h->count_.load());
+      out += fmt::format("{}_count{} {}\n", e.name, braces(e.labels), cumulative);
     } else {
-      out += fmt::format("{}{} {}\n", e.name, braces(e.labels), e.gauge());
+      out += fmt::format("{}{} {}\n", e.name, braces(e.labels), e.read());
     }
   }
   return out;

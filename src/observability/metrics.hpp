@@ -29,8 +29,7 @@ class histogram {
  private:
   friend class metrics_registry;
   std::array<std::atomic<std::uint64_t>, bounds.size() + 1> buckets_{};
-  std::atomic<std::uint64_t> sum_ns_{0};
-  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_ns_{0};  // _count is the buckets' total: always +Inf's
 };
 
 class metrics_registry {
@@ -43,6 +42,9 @@ class metrics_registry {
                            const std::string& labels = {});
   void add_gauge(const std::string& name, const std::string& help, std::function<double()> read,
                  const std::string& labels = {});
+  // A counter kept elsewhere (it only ever grows), read when rendered.
+  void add_counter_read_from(const std::string& name, const std::string& help,
+                             std::function<double()> read, const std::string& labels = {});
   std::string render() const;
 
  private:
@@ -50,7 +52,7 @@ class metrics_registry {
     std::string name, help, labels, type;
     counter* c = nullptr;
     histogram* h = nullptr;
-    std::function<double()> gauge;
+    std::function<double()> read;  // gauges and counters kept elsewhere
   };
   mutable std::mutex mutex_;
   std::deque<counter> counters_;

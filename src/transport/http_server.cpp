@@ -1,5 +1,7 @@
 #include "transport/http_server.hpp"
 
+#include "observability/log_throttle.hpp"
+
 #include "observability/logging.hpp"
 #include "transport/audio_endpoints.hpp"
 #include "transport/cors.hpp"
@@ -105,6 +107,7 @@ void http_server::stop_accepting() {
 }
 
 asio::awaitable<void> http_server::accept_loop() {
+  observability::log_throttle accept_failures(std::chrono::seconds(10));
   while (!stopping_) {
     // Each connection lives on one context, run by one thread: its handlers never run
     // concurrently, without a strand.
@@ -113,7 +116,9 @@ asio::awaitable<void> http_server::accept_loop() {
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       // Out of file descriptors and the like: pause instead of spinning.
-      log()->warn("accept failed: {}", ec.message());
+      if (auto unlogged = accept_failures.admit(std::chrono::steady_clock::now()))
+        log()->warn("accept failed: {} ({} more since the last such line)", ec.message(),
+                    *unlogged);
       asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_tuple);
       continue;

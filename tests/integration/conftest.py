@@ -121,6 +121,7 @@ class Service:
         self.env.update(FAST)
         self.env.update(env or {})
         self.proc = None
+        self.preexec = None  # run in the child before the binary starts (resource limits)
         self.log_path = self.data_dir.parent / (self.data_dir.name + ".log")
         self._tokens = {}
 
@@ -128,7 +129,7 @@ class Service:
         self.env["CONV_LISTEN"] = f"127.0.0.1:{port}"
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([str(BINARY)], env=self.env, stdout=subprocess.PIPE,
-                                     stderr=self.log, cwd=self.data_dir.parent)
+                                     stderr=self.log, cwd=self.data_dir.parent, preexec_fn=self.preexec)
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(l) for l in self.proc.stdout], daemon=True).start()
         try:

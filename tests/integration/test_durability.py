@@ -1,7 +1,9 @@
 """A restart with the same data directory keeps everything and resumes what was in flight."""
 import datetime
+import json
 import os
 import signal
+import time
 
 from conftest import *  # noqa: F401,F403
 
@@ -68,6 +70,48 @@ def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_
     assert ended["actualDurationSeconds"] < 6
     ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
     assert ended_at <= stopped + 0.5  # within the marking interval of the stop, not at the restart
+
+
+def test_a_second_restart_before_anyone_is_heard_keeps_the_first_runs_mark(make_service):
+    # The run in between heard nobody from the call: its own mark is not the call's last
+    # sign of life, the first run's is, however many restarts come before the verdict.
+    svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_MIN_COMPLETED_S": "6"})
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    svc.stop(signal.SIGKILL)
+    stopped = time.time()
+    time.sleep(4)
+    svc.start(svc.port)
+    time.sleep(1.5)  # up for less than a heartbeat timeout; nobody from the call comes back
+    svc.stop(signal.SIGKILL)
+    time.sleep(1)
+    svc.start(svc.port)
+    ended = session_once_not(svc, s["id"], "active", timeout=15)
+    assert ended["status"] == "cancelled" and ended["endReason"] == "dropped", ended
+    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    assert ended_at <= stopped + 0.5, (ended, stopped)
+
+
+def test_a_call_ends_where_its_first_participant_fell_silent_across_restarts(make_service):
+    # marie comes back and is heard in the second run; jean never does. After another
+    # restart, whichever of their timers fires first, the call ends at jean's last sign of
+    # life: the first run's mark (marie's is the second run's).
+    svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "4", "CONV_MIN_COMPLETED_S": "600"})
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    svc.stop(signal.SIGKILL)
+    first_stop = time.time()
+    time.sleep(1)
+    svc.start(svc.port)
+    wa = svc.ws("marie")
+    wa.send({"type": "heartbeat", "sessionId": s["id"]})
+    wa.recv("heartbeat-ack")
+    time.sleep(1.5)  # the list of unheard participants is kept within about a second
+    svc.stop(signal.SIGKILL)
+    svc.start(svc.port)
+    ended = session_once_not(svc, s["id"], "active", timeout=15)
+    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    assert ended["endReason"] == "dropped" and ended_at <= first_stop + 0.5, (ended, first_stop)
 
 
 DOWNTIME_PAST_THE_LIMIT = {"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_HEARTBEAT_INTERVAL_S": "1",
@@ -212,3 +256,64 @@ def test_recordings_no_session_names_are_removed_at_start(service):
     service.start(service.port)
     assert sorted(p.name for p in audio.glob("*.rec")) == [f"{s['id']}.rec"]
     assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == kept
+
+
+def test_a_participant_of_a_waiting_session_gets_match_found_again_after_a_restart(make_service):
+    # What the previous run held for a participant who was offline is gone with it.
+    svc = make_service({"CONV_PRESENCE_GRACE_S": "600"})
+    svc.join("marie")  # then offline: no WebSocket
+    r = svc.join("jean")
+    assert r.status_code == 201, r.text
+    session = r.json()["session"]
+    svc.restart()
+    wa = svc.ws("marie")
+    found = wa.recv("match-found", sessionId=session["id"])
+    assert found["isInitiator"] is True and found["partner"]["userId"] == "jean"
+    assert "iceServers" in found and found["heartbeatIntervalS"] > 0
+    # Once the call has started there is nothing to repeat.
+    wb = svc.ws("jean")
+    wb.recv("match-found", sessionId=session["id"])
+    connect(svc, wa, wb, session)
+    wa.close()
+    wa = svc.ws("marie")
+    wa.expect_nothing("match-found")
+
+
+def trickled_join(service, user):
+    """A join whose body is still arriving: returns (socket, the rest of the request)."""
+    import socket
+    body = json.dumps({"targetLanguageCode": "en", "userLevel": "B1"}).encode()
+    head = (f"POST /matchmaking/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {service.token(user)}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    s = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+    s.sendall(head + body[:5])
+    return s, body[5:]
+
+
+def test_a_join_in_flight_at_sigterm_reaches_the_waiting_user_before_the_websockets_close(service):
+    wa = service.ws("marie")
+    assert service.join("marie").status_code == 202
+    s, rest = trickled_join(service, "jean")
+    time.sleep(0.2)  # the request is in flight
+    service.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    s.sendall(rest)
+    answer = s.recv(65536).decode()
+    assert answer.startswith("HTTP/1.1 201"), answer
+    session_id = json.loads(answer.split("\r\n\r\n", 1)[1])["session"]["id"]
+    wa.recv("match-found", sessionId=session_id)  # live, not held for a reconnect
+    assert wa.wait_closed()[0] == 1001
+    assert service.proc.wait(timeout=20) == 0
+
+
+def test_a_second_signal_stops_waiting_for_requests_in_flight(service):
+    s, _ = trickled_join(service, "jean")  # never finished: the drain would wait 10 s for it
+    time.sleep(0.2)
+    started = time.monotonic()
+    service.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    service.proc.send_signal(signal.SIGINT)
+    assert service.proc.wait(timeout=20) == 0
+    assert time.monotonic() - started < 5
+    assert "not waiting for clients any longer" in service.log_path.read_text()
+    s.close()

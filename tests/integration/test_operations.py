@@ -2,6 +2,7 @@
 import email.utils
 import json
 import os
+import pathlib
 import shutil
 import socket
 import subprocess
@@ -364,3 +365,77 @@ def test_an_empty_line_after_a_body_is_not_taken_for_a_request(service):
         b"POST /dev/token HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body +
         b"\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 2)
     assert token == health == "HTTP/1.1 200 OK"
+
+
+def test_mint_token_refuses_to_sign_what_the_configured_server_would_refuse(tmp_path):
+    base = {"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(tmp_path / "data")}
+    for env in ({"CONV_JWT_JWKS_URL": "https://id.example/jwks.json"}, {"CONV_DEV_AUTH": "false"}):
+        p = subprocess.run([str(BINARY), "mint-token", "--user", "zoe"], env={**base, **env}, capture_output=True,
+                           timeout=20)
+        assert p.returncode == 2 and b"CONV_JWT_SECRET" in p.stderr, (env, p)
+        assert p.stdout == b""
+    assert not (tmp_path / "data" / "dev-jwt-secret").exists()  # no secret nobody would use
+
+
+def test_a_wrong_command_line_exits_2(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "CONV_DATA_DIR": str(tmp_path / "data")}
+    for args in (["serve"], ["--version"], ["mint-token"], ["mint-token", "--user", "a", "--hours", "abc"],
+                 ["mint-token", "--user", "a", "--hours", "0"]):
+        p = subprocess.run([str(BINARY), *args], env=env, capture_output=True, timeout=20)
+        assert p.returncode == 2, (args, p)
+    assert subprocess.run([str(BINARY), "--help"], env=env, capture_output=True, timeout=20).returncode == 0
+
+
+def test_a_refused_url_setting_is_not_echoed_with_its_password(tmp_path):
+    code, err = run_expecting_failure(tmp_path, CONV_REDIS_URL="rediss://:Sup3rS3cret@cache.example:6380")
+    assert code == 2 and b"CONV_REDIS_URL" in err and b"Sup3rS3cret" not in err, err
+
+
+def test_counters_are_typed_as_counters_and_histogram_counts_match_their_buckets(service):
+    service.get("/healthz")
+    text = service.get("/metrics").text
+    types = dict(line.split()[2:4] for line in text.splitlines() if line.startswith("# TYPE"))
+    for name, kind in types.items():
+        if name.endswith("_total"):
+            assert kind == "counter", name
+    inf = next(l for l in text.splitlines() if l.startswith('conv_http_request_seconds_bucket{le="+Inf"}'))
+    count = next(l for l in text.splitlines() if l.startswith("conv_http_request_seconds_count"))
+    assert inf.split()[-1] == count.split()[-1]
+
+
+def test_the_open_file_limit_is_raised_and_the_connection_cap_kept_below_it(tmp_path):
+    import resource
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 512))
+
+    svc = Service(tmp_path / "data", {"CONV_MAX_CONNECTIONS": "100000"})
+    svc.preexec = low_limit
+    svc.start()
+    try:
+        limits = pathlib.Path(f"/proc/{svc.proc.pid}/limits").read_text()
+        soft = next(l for l in limits.splitlines() if l.startswith("Max open files")).split()[3]
+        assert soft == "512", limits
+        assert "at most 256 connections" in svc.log_path.read_text()
+        socks = [socket.create_connection(("127.0.0.1", svc.port), timeout=10) for _ in range(300)]
+        try:
+            for s in socks[256:]:  # closed at once, not left waiting for a descriptor
+                s.settimeout(5)
+                try:
+                    assert s.recv(1) == b""
+                except ConnectionResetError:
+                    pass
+        finally:
+            for s in socks:
+                s.close()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if svc.get("/healthz").status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        svc.stop()

@@ -1,5 +1,7 @@
 #include "adapters/embedded/disk_audio_store.hpp"
 
+#include "adapters/embedded/disk_room.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -141,7 +143,7 @@ ports::task<std::unique_ptr<ports::audio_upload>> disk_audio_store::begin_upload
     // A part per upload: concurrent uploads never write into one file.
     auto part = directory_ / (session_id + "." + std::to_string(counter++) + ".part");
     int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0 && errno == ENOENT && std::filesystem::create_directories(directory_, ec))
+    if (fd < 0 && errno == ENOENT && std::filesystem::create_directory(directory_, ec))
       fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);  // was removed
     if (fd < 0) return disk_error("create");
     return std::unique_ptr<ports::audio_upload>(std::make_unique<disk_upload>(
@@ -177,15 +179,17 @@ ports::task<std::vector<std::string>> disk_audio_store::recorded_sessions() {
 
 ports::task<void> disk_audio_store::probe() {
   auto job = [this]() -> result<void> {
+    // Its own directory only: a data directory removed under the service is not made again
+    // behind the operator's back (the store's file went with it).
     std::error_code ec;
-    std::filesystem::create_directories(directory_, ec);
+    std::filesystem::create_directory(directory_, ec);
     if (ec) return make_error(errc::service_unavailable, "audio storage: " + ec.message());
     const auto file = directory_ / ".probe";
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0) return disk_error("probe");
     ::close(fd);
     ::unlink(file.c_str());
-    return {};
+    return check_room(directory_, "audio storage");
   };
   co_return co_await pool_.run(std::move(job));
 }

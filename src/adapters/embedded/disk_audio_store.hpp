@@ -19,7 +19,8 @@ class disk_audio_store : public ports::audio_store {
   ports::task<std::unique_ptr<ports::audio_download>> open(std::string session_id) override;
   ports::task<void> discard(std::string session_id) override;
   ports::task<std::vector<std::string>> recorded_sessions() override;
-  // Creates and removes a file in the directory (making the directory again if it is gone).
+  // Creates and removes a file in the directory (making the directory again if only it is gone),
+  // and asks whether the disk has room for uploads.
   ports::task<void> probe() override;
 
  private:

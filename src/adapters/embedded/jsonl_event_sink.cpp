@@ -1,5 +1,6 @@
 #include "adapters/embedded/jsonl_event_sink.hpp"
 
+#include "adapters/embedded/disk_room.hpp"
 #include "observability/logging.hpp"
 
 #include <boost/json.hpp>
@@ -106,7 +107,7 @@ ports::task<void> jsonl_event_sink::probe() {
     std::lock_guard lock(mutex_);
     if (auto reopened = follow_the_path(); !reopened) return reopened;
     if (last_failure_) return *last_failure_;
-    return {};
+    return check_room(file_.parent_path(), "event log");
   };
   co_return co_await pool_.run(std::move(job));
 }

@@ -18,8 +18,8 @@ class jsonl_event_sink : public ports::event_sink {
   ~jsonl_event_sink() override;
 
   ports::task<void> publish(std::vector<domain::event> events) override;
-  // The file is there (the one now at the path, if it was moved or removed) and the last
-  // append worked.
+  // The file is there (the one now at the path, if it was moved or removed), the last
+  // append worked, and the disk has room for the next.
   ports::task<void> probe() override;
 
  private:

@@ -1,8 +1,11 @@
 #include "adapters/embedded/sqlite_database.hpp"
 
+#include "adapters/embedded/disk_room.hpp"
 #include "adapters/embedded/sqlite_schema.hpp"
 
 #include <boost/asio/post.hpp>
+
+#include <sys/stat.h>
 
 namespace conv::adapters::embedded {
 
@@ -18,6 +21,8 @@ sqlite_database::sqlite_database(const std::filesystem::path& file, std::size_t 
       writer_connection_(std::make_unique<sqlite_connection>(file, true)),
       readers_(readers) {
   migrate(*writer_connection_);
+  struct stat opened {};
+  if (::stat(file_.c_str(), &opened) == 0) opened_ = {opened.st_dev, opened.st_ino};
   checkpointer_ = std::make_unique<sqlite_checkpointer>(file, writer_connection_->handle());
   for (std::size_t i = 0; i < readers; ++i)
     idle_readers_.push_back(std::make_unique<sqlite_connection>(file, false));
@@ -36,6 +41,15 @@ void sqlite_database::stop() {
   }
   wake_.notify_one();
   if (writer_.joinable()) writer_.join();
+}
+
+boost::asio::awaitable<result<void>> sqlite_database::probe() {
+  co_return co_await read([this](sqlite_connection& c) -> result<void> {
+    auto answer = c.prepare("SELECT 1");
+    if (answer.step() != SQLITE_ROW) return store_unavailable("the store does not answer");
+    if (auto here = still_at_its_path(); !here) return here;
+    return check_room(file_.parent_path(), "store");
+  });
 }
 
 std::unique_ptr<sqlite_connection> sqlite_database::checkout() {
@@ -87,7 +101,21 @@ void sqlite_database::writer_loop() {
   }
 }
 
+result<void> sqlite_database::still_at_its_path() const {
+  struct stat at_path {};
+  if (::stat(file_.c_str(), &at_path) == 0 && at_path.st_dev == opened_.device &&
+      at_path.st_ino == opened_.inode)
+    return {};
+  return store_unavailable(file_.string() +
+                           " was moved or removed while open: nothing is written until it is back");
+}
+
 void sqlite_database::commit_batch(std::deque<job>& batch) {
+  if (auto here = still_at_its_path(); !here) {
+    for (auto& j : batch)
+      j.complete(here.error());
+    return;
+  }
   auto& db = *writer_connection_;
   // Failed changes, by position: left out when the batch runs again.
   std::vector<std::optional<error>> failures(batch.size());

@@ -47,6 +47,9 @@ class sqlite_database {
   // transaction is committed (or with service_unavailable when the commit failed).
   boost::asio::awaitable<result<void>> write(write_fn fn);
 
+  // For /readyz: a read answers and the disk has room for the writer's next commits.
+  boost::asio::awaitable<result<void>> probe();
+
   // Runs `fn` on a read connection, off the I/O threads.
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F&, sqlite_connection&>> read(F fn) {
@@ -75,7 +78,14 @@ class sqlite_database {
   std::unique_ptr<sqlite_connection> checkout();
   void checkin(std::unique_ptr<sqlite_connection> c);
 
+  // The file as opened. Moved or removed (the data directory deleted or renamed under a
+  // running service), commits would land in a file nobody opens again: refused instead.
+  result<void> still_at_its_path() const;
+
   std::filesystem::path file_;
+  struct {
+    std::uint64_t device = 0, inode = 0;
+  } opened_;
   std::unique_ptr<sqlite_connection> writer_connection_;
   std::unique_ptr<sqlite_checkpointer> checkpointer_;  // hooked into the writer connection
   std::mutex mutex_;

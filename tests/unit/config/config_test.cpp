@@ -131,6 +131,18 @@ TEST(Config, TheShortestCompletedCallIsShorterThanTheLongestCall) {
             std::string::npos);
 }
 
+TEST(Config, ARefusedUrlIsNotPrintedWithItsPassword) {
+  for (const auto* url : {"mongodb+srv://app:Sup3rS3cret@db.example/conv",
+                          "rediss://:Sup3rS3cret@cache.example:6380", "ftp://u:Sup3rS3cret@x"}) {
+    for (const auto* variable : {"CONV_MONGO_URI", "CONV_REDIS_URL", "CONV_JWT_JWKS_URL"}) {
+      auto message = failure({{"CONV_DEV_AUTH", "true"}, {variable, url}});
+      EXPECT_NE(message.find(variable), std::string::npos) << message;
+      EXPECT_EQ(message.find("Sup3rS3cret"), std::string::npos) << message;
+      EXPECT_NE(message.find("://***@"), std::string::npos) << message;
+    }
+  }
+}
+
 TEST(Config, AJwksUrlNamesAHost) {
   for (const auto* url :
        {"http://", "https://", "https:///keys", "http:keys", "ftp://id.example"}) {

@@ -153,5 +153,19 @@ TEST(Lifecycle, ACallNeverEndsBeforeItStarted) {
   EXPECT_EQ(t->after.actual_duration_seconds, 0);
 }
 
+TEST(Lifecycle, ACallNeverLastsLongerThanItsMaximum) {
+  // An end noticed late (a last sign of life that is a mark two restarts back, a timer put
+  // off by a restart) still ends the call at its maximum, whatever the trigger.
+  using std::chrono::seconds;
+  const lifecycle_timings timings{seconds(120), seconds(1800)};
+  for (auto trigger : {heartbeat_timeout, max_duration_reached, ended_by_participant}) {
+    auto s = session_in(active);
+    auto t = apply_trigger(s, trigger, *s.started_at + seconds(2500), timings);
+    ASSERT_TRUE(t) << trigger_name(trigger);
+    EXPECT_EQ(t->after.ended_at, *s.started_at + seconds(1800)) << trigger_name(trigger);
+    EXPECT_EQ(t->after.actual_duration_seconds, 1800) << trigger_name(trigger);
+  }
+}
+
 }  // namespace
 }  // namespace conv::domain

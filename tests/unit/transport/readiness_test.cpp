@@ -2,20 +2,43 @@
 #include "transport/readiness.hpp"
 #include "../../support/run_task.hpp"
 
+#include "observability/logging.hpp"
+
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <functional>
+#include <sstream>
 
 namespace conv::transport {
 namespace {
 
 using namespace std::chrono_literals;
 
+// The lines `module` logs while `run` runs.
+std::vector<std::string> logged_by(const std::string& module, const std::function<void()>& run) {
+  std::ostringstream out;
+  auto logger = observability::module_logger(module);
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  sink->set_pattern("%v");
+  logger->sinks().push_back(sink);
+  run();
+  logger->sinks().pop_back();
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
 struct counted_store {
   int probes = 0;
   bool up = true;
   store_health health(std::string name) {
-    return {std::move(name), [this]() -> boost::asio::awaitable<bool> {
+    return {std::move(name), [this]() -> boost::asio::awaitable<result<void>> {
               ++probes;
-              co_return up;
+              if (up) co_return result<void>{};
+              co_return make_error(errc::service_unavailable, "the disk is full");
             }};
   }
 };
@@ -49,6 +72,27 @@ TEST(Readiness, ProbesAgainOnceTheIntervalHasPassed) {
   a.up = false;
   EXPECT_FALSE(testing::run_task(r.check()).ready);
   EXPECT_EQ(a.probes, 2);
+}
+
+TEST(Readiness, AStoreGoingDownAndComingBackIsLoggedOnceEach) {
+  counted_store a;
+  readiness r({a.health("store")}, 0ms);
+  const auto lines = [](auto&& run) { return logged_by("readiness", run); };
+  EXPECT_TRUE(lines([&] { testing::run_task(r.check()); }).empty());  // up from the start
+  a.up = false;
+  auto down = lines([&] {
+    testing::run_task(r.check());
+    testing::run_task(r.check());
+  });
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_NE(down[0].find("store is down: the disk is full"), std::string::npos) << down[0];
+  a.up = true;
+  auto back = lines([&] {
+    testing::run_task(r.check());
+    testing::run_task(r.check());
+  });
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_NE(back[0].find("store is up again"), std::string::npos) << back[0];
 }
 
 }  // namespace
