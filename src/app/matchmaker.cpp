@@ -5,6 +5,8 @@
 #include "common/pair_of.hpp"
 #include "observability/logging.hpp"
 
+#include <algorithm>
+
 namespace conv::app {
 namespace {
 
@@ -289,9 +291,18 @@ ports::task<void> matchmaker::remove_user(std::string user) {
 
 ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {
   const auto now = ctx_.clock.now();
-  for (auto& r : pending) {
+  for (const auto& r : pending) {
     auto restored = co_await ctx_.queue.restore(queued_from(r));
     if (!restored) co_return restored.error();
+  }
+  // Two requests that suit each other are both pending only when the previous run stopped
+  // between storing one and matching it, or could not store their match: they are matched
+  // now, as the later one's join would have matched them. Newest first, so that the one
+  // who waited longer is the partner, and the initiator.
+  std::sort(pending.begin(), pending.end(),
+            [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
+  for (const auto& r : pending) {
+    if (co_await matched_at_start(r)) continue;
     // Past deadlines fire at once: a request that expired while we were down expires now.
     log_failure("schedule expiry",
                 co_await ctx_.scheduler.schedule({timer_kind::request_expiry, r.id, r.user_id},
@@ -301,6 +312,27 @@ ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {
                                                  now + ctx_.times.presence_grace));
   }
   co_return result<void>{};
+}
+
+boost::asio::awaitable<bool> matchmaker::matched_at_start(const matchmaking_request& r) {
+  auto removed = co_await ctx_.queue.remove(r.user_id, r.id);
+  if (!removed) {
+    log_failure("rematch", result<void>(removed.error()));
+    co_return false;
+  }
+  if (!*removed) co_return true;  // already taken as a newer request's partner
+  auto decision = co_await ctx_.queue.take_partner_or_reserve(**removed);
+  if (decision && decision->verdict == join_verdict::reserved)
+    decision = co_await ctx_.queue.take_partner_or_publish(**removed);
+  if (decision && decision->verdict == join_verdict::matched) {
+    auto matched = co_await complete_match(r, true, std::move(*decision->partner));
+    if (matched) co_return true;
+    log_failure("match at start", result<void>(matched.error()));  // both are back in line
+    co_return false;
+  }
+  if (!decision || decision->verdict != join_verdict::queued)
+    log_failure("restore", co_await ctx_.queue.restore(std::move(**removed)));
+  co_return false;
 }
 
 }  // namespace conv::app

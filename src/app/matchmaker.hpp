@@ -27,12 +27,16 @@ class matchmaker {
   // The user's last connection closed (start the presence grace) or one opened.
   boost::asio::awaitable<void> on_presence_changed(std::string user, bool online);
   ports::task<void> remove_user(std::string user);
-  // Puts the pending requests found at start back in line, with their timers.
+  // Puts the pending requests found at start back in line, with their timers, and matches
+  // those that suit each other.
   ports::task<void> resume(std::vector<domain::matchmaking_request> pending);
 
  private:
   ports::task<join_outcome> complete_match(domain::matchmaking_request joiner, bool joiner_stored,
                                            ports::queued_request partner);
+  // Takes `r`, in line at start, out and back in as a join would: true when it is now
+  // matched (here, or already as a newer request's partner).
+  boost::asio::awaitable<bool> matched_at_start(const domain::matchmaking_request& r);
   // Ends a queued request (leave, expiry, presence, removal) once the queue gave it up: the
   // entry is the stored pending request, so nothing is read. When the change cannot be
   // stored, the request goes back in line.

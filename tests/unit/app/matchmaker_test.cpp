@@ -201,5 +201,47 @@ TEST_F(MatchmakerWithAFailingStore, ARequestExpiresOnceTheStoreIsBackEvenIfItFai
   EXPECT_FALSE(next[0]->session);
 }
 
+TEST_F(MatchmakerWithAFailingStore, RequestsThatSuitEachOtherFoundPendingAtStartAreMatched) {
+  // What a run leaves when it stops between storing a request and matching it, or cannot
+  // store a match: two pending requests that suit each other. A third suits neither.
+  auto pending = [&](std::string id, std::string user, std::string language, int created_s) {
+    store.versions["request:" + id] = 1;
+    domain::matchmaking_request r;
+    r.id = std::move(id);
+    r.user_id = std::move(user);
+    r.target_language_code = std::move(language);
+    r.user_level = domain::cefr_level::b1;
+    r.created_at = timestamp(std::chrono::seconds(1'800'000'000 + created_s));
+    r.expires_at = r.created_at + std::chrono::minutes(5);
+    r.version = 1;
+    return r;
+  };
+  std::vector<domain::matchmaking_request> found{pending("r-old", "a", "en", 1),
+                                                 pending("r-fr", "c", "fr", 2),
+                                                 pending("r-new", "b", "en", 3)};
+  asio::io_context io;
+  asio::co_spawn(io, matching.resume(std::move(found)), asio::detached);
+  io.run();
+  EXPECT_EQ(store.versions.at("request:r-old"), 2);
+  EXPECT_EQ(store.versions.at("request:r-new"), 2);
+  EXPECT_EQ(store.versions.at("request:r-fr"), 1);
+  auto session = sessions.of_user("b");
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->participant1, "a");  // who waited longer is the initiator
+  EXPECT_EQ(session->participant2, "b");
+  // Only the request still waiting has its deadline.
+  for (const auto* id : {"r-old", "r-new"})
+    EXPECT_FALSE(scheduler.pending.count(ports::timer_key(ports::timer_kind::request_expiry, id,
+                                                          id == std::string("r-old") ? "a" : "b")
+                                             .encode()))
+        << id;
+  EXPECT_TRUE(scheduler.pending.count(
+      ports::timer_key(ports::timer_kind::request_expiry, "r-fr", "c").encode()));
+  // And neither a nor b can be matched again.
+  auto next = join_together({"d"});
+  ASSERT_TRUE(next[0]);
+  EXPECT_FALSE(next[0]->session);
+}
+
 }  // namespace
 }  // namespace conv::app
