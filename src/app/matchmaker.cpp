@@ -94,6 +94,7 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
     co_return stored.error();
   }
   ctx_.events_committed();
+  totals_.requests.fetch_add(1, std::memory_order_relaxed);
 
   auto second = co_await ctx_.queue.take_partner_or_publish(queued);
   if (!second) co_return second.error();
@@ -174,6 +175,11 @@ ports::task<join_outcome> matchmaker::complete_match(matchmaking_request joiner,
     co_return committed.error();
   }
   ctx_.events_committed();
+  if (!joiner_stored) totals_.requests.fetch_add(1, std::memory_order_relaxed);
+  totals_.matches.fetch_add(1, std::memory_order_relaxed);
+  log()->info("session {} created for {} and {} ({}, {} and {})", session.id, waiting.user_id,
+              joiner.user_id, joiner.target_language_code, domain::level_name(waiting.user_level),
+              domain::level_name(joiner.user_level));
 
   co_await cancel_request_timers(waiting.id, waiting.user_id);
   co_await lifecycle_.track(session, false);
@@ -218,6 +224,8 @@ ports::task<matchmaking_request> matchmaker::finish_request(ports::queued_reques
     co_return committed.error();
   }
   ctx_.events_committed();
+  (status == request_status::expired ? totals_.expired : totals_.cancelled)
+      .fetch_add(1, std::memory_order_relaxed);
   co_await cancel_request_timers(request.id, request.user_id);
   co_return request;
 }

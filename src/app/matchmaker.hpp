@@ -5,6 +5,7 @@
 #include "app/context.hpp"
 #include "app/session_lifecycle.hpp"
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,12 @@ class matchmaker {
   // The user's last connection closed (start the presence grace) or one opened.
   boost::asio::awaitable<void> on_presence_changed(std::string user, bool online);
   ports::task<void> remove_user(std::string user);
+  // What this instance stored, for /metrics.
+  struct request_counts {
+    std::atomic<std::uint64_t> requests{0}, matches{0}, expired{0}, cancelled{0};
+  };
+  const request_counts& totals() const { return totals_; }
+
   // Puts the pending requests found at start back in line, with their timers, and matches
   // those that suit each other.
   ports::task<void> resume(std::vector<domain::matchmaking_request> pending);
@@ -57,6 +64,7 @@ class matchmaker {
 
   context& ctx_;
   session_lifecycle& lifecycle_;
+  request_counts totals_;
 };
 
 }  // namespace conv::app

@@ -123,12 +123,28 @@ ports::task<conversation_session> session_lifecycle::transition(
       co_return committed.error();
     }
     ctx_.events_committed();
-    log()->info("session {} {} -> {} ({})", before.id, domain::status_name(before.status),
-                domain::status_name(t->after.status), domain::trigger_name(trigger));
+    committed_transition(before, t->after, trigger);
     co_await after_transition(before, t->after);
     co_return std::move(t->after);
   }
   co_return make_error(errc::service_unavailable, "the session is changing too fast; try again");
+}
+
+void session_lifecycle::committed_transition(const conversation_session& before,
+                                             const conversation_session& after,
+                                             session_trigger trigger) {
+  if (after.status == session_status::active) {
+    totals_.started.fetch_add(1, std::memory_order_relaxed);
+    log()->info("session {} of {} and {}: waiting -> active", after.id, after.participant1_id,
+                after.participant2_id);
+    return;
+  }
+  (after.status == session_status::completed ? totals_.completed : totals_.cancelled)
+      .fetch_add(1, std::memory_order_relaxed);
+  log()->info("session {} of {} and {}: {} -> {} ({}), endReason {}, {} s", after.id,
+              after.participant1_id, after.participant2_id, domain::status_name(before.status),
+              domain::status_name(after.status), domain::trigger_name(trigger),
+              domain::end_reason_name(after.reason), after.actual_duration_seconds);
 }
 
 boost::asio::awaitable<void> session_lifecycle::after_transition(
@@ -213,7 +229,7 @@ ports::task<void> session_lifecycle::on_peer_connected(std::string user, std::st
     }
     if (t) {
       ctx_.events_committed();
-      log()->info("session {} waiting -> active", before.id);
+      committed_transition(before, t->after, session_trigger::both_connected);
       co_await after_transition(before, t->after);
     }
     co_return result<void>{};

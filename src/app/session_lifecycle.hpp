@@ -52,6 +52,12 @@ class session_lifecycle {
   // yet are kept in `record` for the next start, and kept up to date as they are heard.
   void resumed(ports::liveness_record& record);
 
+  // Transitions committed by this instance, for /metrics.
+  struct transition_counts {
+    std::atomic<std::uint64_t> started{0}, completed{0}, cancelled{0};
+  };
+  const transition_counts& totals() const { return totals_; }
+
   // The participants' live session as the cache or the store knows it.
   ports::task<live_session_ptr> live_session(const std::string& session_id);
 
@@ -59,6 +65,10 @@ class session_lifecycle {
   ports::task<domain::conversation_session> transition(
       std::string session_id, domain::session_trigger trigger, timestamp at,
       std::optional<std::string> participant, std::optional<user_report> report = std::nullopt);
+  // Counts and logs a transition once it is stored.
+  void committed_transition(const domain::conversation_session& before,
+                            const domain::conversation_session& after,
+                            domain::session_trigger trigger);
   boost::asio::awaitable<void> after_transition(const domain::conversation_session& before,
                                                 const domain::conversation_session& after);
   boost::asio::awaitable<void> cancel_session_timers(const domain::conversation_session& s);
@@ -74,6 +84,7 @@ class session_lifecycle {
   void forget_unheard(const std::string& session_id);
 
   context& ctx_;
+  transition_counts totals_;
   struct resume_point {
     timestamp at;
     timestamp previous_run_alive;

@@ -239,6 +239,28 @@ int serve() {
                                 [&hub] { return double(hub.held_dropped_total()); });
   metrics.add_counter_read_from("conv_signaling_relayed_total", "signaling messages relayed",
                                 [&service] { return double(service.signaling.relayed_total()); });
+  // The platform's own figures: what this instance stored. Requests are joins that were
+  // stored (pending, or matched at once); each match is a session created.
+  const auto& requests = service.matching.totals();
+  metrics.add_counter_read_from("conv_matchmaking_requests_total", "matchmaking requests stored",
+                                [&requests] { return double(requests.requests.load()); });
+  metrics.add_counter_read_from("conv_matches_total", "sessions created by a match",
+                                [&requests] { return double(requests.matches.load()); });
+  metrics.add_counter_read_from(
+      "conv_matchmaking_requests_ended_total", "requests that ended unmatched, by status",
+      [&requests] { return double(requests.expired.load()); }, "status=\"expired\"");
+  metrics.add_counter_read_from(
+      "conv_matchmaking_requests_ended_total", "requests that ended unmatched, by status",
+      [&requests] { return double(requests.cancelled.load()); }, "status=\"cancelled\"");
+  const auto& transitions = service.lifecycle.totals();
+  metrics.add_counter_read_from("conv_sessions_started_total", "calls that started",
+                                [&transitions] { return double(transitions.started.load()); });
+  metrics.add_counter_read_from(
+      "conv_sessions_ended_total", "sessions that ended, by status",
+      [&transitions] { return double(transitions.completed.load()); }, "status=\"completed\"");
+  metrics.add_counter_read_from(
+      "conv_sessions_ended_total", "sessions that ended, by status",
+      [&transitions] { return double(transitions.cancelled.load()); }, "status=\"cancelled\"");
 
   std::unique_ptr<transport::http_server> server;
   try {

@@ -80,7 +80,7 @@ boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::st
     if (refreshed) verdict = verifier_.verify(token, unix_now());
   }
   if (!verdict) {
-    log()->debug("token refused: {}", auth::to_string(verdict.error()));
+    log()->debug("token from {} refused: {}", peer, auth::to_string(verdict.error()));
     co_return refuse(peer, "the token is not valid");
   }
   // The subject becomes a key and a log field: bounded, and no control characters.

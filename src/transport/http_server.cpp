@@ -260,7 +260,13 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     }
     stream.expires_after(limits_.idle_timeout);
     const auto write_ec = co_await write_response(stream, res, head);
-    request_seconds_.observe(std::chrono::steady_clock::now() - started);
+    const auto took = std::chrono::steady_clock::now() - started;
+    request_seconds_.observe(took);
+    // The path only: a query may carry a token (`?access_token=`).
+    if (log()->should_log(spdlog::level::debug))
+      log()->debug("{} {} {} {} µs {}", head ? "HEAD" : request.method_string(), path,
+                   res.result_int(),
+                   std::chrono::duration_cast<std::chrono::microseconds>(took).count(), client);
     if (write_ec) co_return;
     if (!res.keep_alive()) break;
   }

@@ -289,6 +289,7 @@ void ws_connection::on_accepted() {
     return;
   }
   if (out_ && !writing_) write_next();
+  log()->debug("user {} connected", user_);
   // Reading starts once the service has seen the connection (held messages, peer-status).
   asio::co_spawn(ws_.get_executor(), service.on_connected(user_),
                  [self = shared_from_this()](std::exception_ptr) { self->read_next(); });
@@ -376,9 +377,10 @@ void ws_connection::after_message() {
 
 void ws_connection::on_read_end() {
   auto& service = gateway_.service();
-  if (service.ctx.hub.detach(user_, this))
-    asio::co_spawn(ws_.get_executor(), service.on_disconnected(user_),
-                   [self = shared_from_this()](std::exception_ptr) {});
+  if (!service.ctx.hub.detach(user_, this)) return;  // replaced: the user is still connected
+  log()->debug("user {} disconnected", user_);
+  asio::co_spawn(ws_.get_executor(), service.on_disconnected(user_),
+                 [self = shared_from_this()](std::exception_ptr) {});
 }
 
 ws_gateway::ws_gateway(app::conversation_service& service, authenticator& auth,

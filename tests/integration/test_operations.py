@@ -439,3 +439,44 @@ def test_the_open_file_limit_is_raised_and_the_connection_cap_kept_below_it(tmp_
             time.sleep(0.1)
     finally:
         svc.stop()
+
+
+def metric(service, series):
+    """The value of one series of /metrics (name with its labels, as rendered)."""
+    for line in service.get("/metrics").text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"no {series} in /metrics")
+
+
+def test_metrics_count_requests_matches_and_how_sessions_end(service):
+    wa, wb, s = pair(service)  # two requests, one match
+    assert service.join("zoe", level="C2").status_code == 202
+    assert service.post("/matchmaking/leave", "zoe").status_code == 200
+    connect(service, wa, wb, s)
+    assert service.post(f"/sessions/{s['id']}/end", "marie").status_code == 200
+    assert metric(service, "conv_matchmaking_requests_total") == 3
+    assert metric(service, "conv_matches_total") == 1
+    assert metric(service, 'conv_matchmaking_requests_ended_total{status="cancelled"}') == 1
+    assert metric(service, 'conv_matchmaking_requests_ended_total{status="expired"}') == 0
+    assert metric(service, "conv_sessions_started_total") == 1
+    assert metric(service, 'conv_sessions_ended_total{status="cancelled"}') == 1  # shorter than 2 s
+    assert metric(service, 'conv_sessions_ended_total{status="completed"}') == 0
+
+
+def test_logs_name_who_a_session_is_for_and_how_it_ended_and_never_a_token(make_service):
+    svc = make_service({"CONV_LOG_LEVEL": "debug"})
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    assert svc.post(f"/sessions/{s['id']}/end", "marie").status_code == 200
+    wa.close()
+    deadline = time.monotonic() + 10
+    while "user marie disconnected" not in svc.log_path.read_text():
+        assert time.monotonic() < deadline, svc.log_path.read_text()
+        time.sleep(0.05)
+    log = svc.log_path.read_text()
+    assert f"session {s['id']} created for marie and jean" in log
+    assert f"session {s['id']} of marie and jean: active -> cancelled (ended_by_participant), endReason too_short" in log
+    assert f"POST /sessions/{s['id']}/end 200" in log  # the access log, at debug
+    assert "user jean connected" in log
+    assert svc.token("marie") not in log and "access_token" not in log
