@@ -299,24 +299,33 @@ ports::task<void> matchmaker::remove_user(std::string user) {
 
 ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {
   const auto now = ctx_.clock.now();
-  for (const auto& r : pending) {
-    auto restored = co_await ctx_.queue.restore(queued_from(r));
+  // Requests that expired while the service was down go back in line only after the others
+  // are matched: nobody is matched with a request past its deadline. Their expiry fires at
+  // once.
+  const auto expired = std::stable_partition(pending.begin(), pending.end(),
+                                             [now](const auto& r) { return r.expires_at > now; });
+  for (auto r = pending.begin(); r != expired; ++r) {
+    auto restored = co_await ctx_.queue.restore(queued_from(*r));
     if (!restored) co_return restored.error();
   }
   // Two requests that suit each other are both pending only when the previous run stopped
   // between storing one and matching it, or could not store their match: they are matched
   // now, as the later one's join would have matched them. Newest first, so that the one
   // who waited longer is the partner, and the initiator.
-  std::sort(pending.begin(), pending.end(),
+  std::sort(pending.begin(), expired,
             [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
-  for (const auto& r : pending) {
-    if (co_await matched_at_start(r)) continue;
-    // Past deadlines fire at once: a request that expired while we were down expires now.
+  for (auto r = pending.begin(); r != pending.end(); ++r) {
+    if (r < expired) {
+      if (co_await matched_at_start(*r)) continue;
+    } else {
+      auto restored = co_await ctx_.queue.restore(queued_from(*r));
+      if (!restored) co_return restored.error();
+    }
     log_failure("schedule expiry",
-                co_await ctx_.scheduler.schedule({timer_kind::request_expiry, r.id, r.user_id},
-                                                 r.expires_at));
+                co_await ctx_.scheduler.schedule({timer_kind::request_expiry, r->id, r->user_id},
+                                                 r->expires_at));
     log_failure("schedule presence grace",
-                co_await ctx_.scheduler.schedule({timer_kind::presence_grace, r.user_id},
+                co_await ctx_.scheduler.schedule({timer_kind::presence_grace, r->user_id},
                                                  now + ctx_.times.presence_grace));
   }
   co_return result<void>{};
@@ -334,7 +343,11 @@ boost::asio::awaitable<bool> matchmaker::matched_at_start(const matchmaking_requ
     decision = co_await ctx_.queue.take_partner_or_publish(**removed);
   if (decision && decision->verdict == join_verdict::matched) {
     auto matched = co_await complete_match(r, true, std::move(*decision->partner));
-    if (matched) co_return true;
+    if (matched) {
+      // Both participants are offline at start, like those of a session resumed waiting.
+      lifecycle_.repeat_match_found_on_connect(matched->session->id);
+      co_return true;
+    }
     log_failure("match at start", result<void>(matched.error()));  // both are back in line
     co_return false;
   }

@@ -268,6 +268,11 @@ boost::asio::awaitable<void> session_lifecycle::on_presence_changed(std::string 
     co_await send_match_found_again(std::move(user), live->id);
 }
 
+void session_lifecycle::repeat_match_found_on_connect(const std::string& session_id) {
+  std::lock_guard lock(resume_mutex_);
+  resumed_waiting_.insert(session_id);
+}
+
 bool session_lifecycle::resumed_while_waiting(const std::string& session_id) {
   std::lock_guard lock(resume_mutex_);
   return resumed_waiting_.contains(session_id);
@@ -385,10 +390,7 @@ void session_lifecycle::forget_unheard(const std::string& session_id) {
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
   if (!ctx_.sessions.update(s)) co_return;  // it has moved on already
   if (s.status == session_status::waiting) {
-    if (resumed) {
-      std::lock_guard lock(resume_mutex_);
-      resumed_waiting_.insert(s.id);
-    }
+    if (resumed) repeat_match_found_on_connect(s.id);
     log_failure("schedule connect timeout",
                 co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
                                                  s.created_at + ctx_.times.waiting_timeout));

@@ -51,6 +51,9 @@ class session_lifecycle {
   // Once the live sessions are tracked: the participants of resumed calls not heard from
   // yet are kept in `record` for the next start, and kept up to date as they are heard.
   void resumed(ports::liveness_record& record);
+  // A participant of this session, while it waits for its call to start, gets match-found
+  // again when they connect: what was held for them went with the previous run.
+  void repeat_match_found_on_connect(const std::string& session_id);
 
   // Transitions committed by this instance, for /metrics.
   struct transition_counts {

@@ -17,6 +17,8 @@ class jwks_fetcher {
   virtual ~jwks_fetcher() = default;
   // The JWKS document, or nullopt when it could not be fetched.
   virtual std::optional<std::string> fetch() = 0;
+  // At shutdown: a fetch in progress, and any later one, gives up (within about a second).
+  virtual void cancel() {}
 };
 
 // GET over libcurl with a timeout and a bounded response (1 MiB).
@@ -24,10 +26,12 @@ class curl_jwks_fetcher : public jwks_fetcher {
  public:
   curl_jwks_fetcher(std::string url, std::chrono::milliseconds timeout);
   std::optional<std::string> fetch() override;
+  void cancel() override { cancelled_ = true; }
 
  private:
   std::string url_;
   std::chrono::milliseconds timeout_;
+  std::atomic<bool> cancelled_{false};
 };
 
 class jwks_cache {
@@ -46,6 +50,8 @@ class jwks_cache {
   // call fetched a new set. Otherwise fetches unless the last fetch was under
   // `min_refetch_interval` ago, so random kids cannot make us hammer the JWKS URL.
   bool refresh_if_allowed(std::int64_t now_seconds, std::uint64_t fetches_seen);
+  // At shutdown: no fetch waits for its URL any longer.
+  void cancel() { fetcher_->cancel(); }
 
  private:
   bool fetch_locked(std::int64_t now_seconds);

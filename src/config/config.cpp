@@ -17,9 +17,11 @@ namespace {
 std::string without_credentials(std::string value) {
   const auto authority = value.find("://");
   if (authority == std::string::npos) return value;
+  // The last `@` of the whole value: a password may hold `/`, `?` or `#`, and a URL that
+  // does not parse says nothing reliable about where its authority ends. At worst more
+  // than the credentials is hidden.
   const auto begin = authority + 3;
-  const auto end = value.find_first_of("/?#", begin);
-  const auto at = value.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+  const auto at = value.rfind('@');
   if (at == std::string::npos || at < begin) return value;
   return value.replace(begin, at - begin, "***");
 }

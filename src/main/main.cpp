@@ -363,6 +363,13 @@ int serve() {
                                                                       int signal) {
     if (ec) return;
     if (stop_requested) {
+      signals.async_wait(on_signal);
+      if (!started) {
+        // A start that hangs (a store or JWKS that does not answer) is given up.
+        log->warn("signal {} again: giving up the start", signal);
+        threads.stop();
+        return;
+      }
       log->warn("signal {} again: not waiting for clients any longer", signal);
       hurry = true;
       return;

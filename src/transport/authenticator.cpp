@@ -48,6 +48,7 @@ authenticator::authenticator(auth::verifier_options options, std::optional<std::
 authenticator::~authenticator() = default;
 
 void authenticator::stop() {
+  if (jwks_) jwks_->cancel();
   if (jwks_thread_) jwks_thread_->stop();
 }
 

@@ -3,6 +3,8 @@
 #include "auth/jwt_verifier.hpp"
 #include "domain/body_reader.hpp"
 #include "domain/validation.hpp"
+#include "observability/log_throttle.hpp"
+#include "observability/logging.hpp"
 #include "transport/error_mapping.hpp"
 #include "transport/openapi_document.hpp"
 
@@ -14,6 +16,23 @@
 
 namespace conv::transport {
 namespace {
+
+const auto& log() {
+  static const auto logger = observability::module_logger("rest");
+  return logger;
+}
+
+// A store that is down fails every request that needs it: one line now and then, with a
+// count, says so without a line per request. A 500 is a bug: each one is logged.
+void log_failure(const error& e) {
+  if (e.code == errc::internal) {
+    log()->error("answering 500: {}", e.message);
+  } else if (e.code == errc::service_unavailable) {
+    static observability::log_throttle throttle(std::chrono::seconds(10));
+    if (auto unlogged = throttle.admit(std::chrono::steady_clock::now()))
+      log()->warn("answering 503: {} ({} more since the last such line)", e.message, *unlogged);
+  }
+}
 
 namespace json = boost::json;
 
@@ -101,6 +120,7 @@ string_response rest_api::json_text_response(const string_request::header_type& 
 }
 
 string_response rest_api::error_response(const string_request::header_type& req, const error& e) {
+  log_failure(e);
   auto res = closing_error_response(req.version(), e);
   res.set(http::field::cache_control, "no-store");
   if (e.code == errc::unauthorized) res.set(http::field::www_authenticate, "Bearer");

@@ -83,6 +83,7 @@ def test_a_second_restart_before_anyone_is_heard_keeps_the_first_runs_mark(make_
     time.sleep(4)
     svc.start(svc.port)
     time.sleep(1.5)  # up for less than a heartbeat timeout; nobody from the call comes back
+    assert svc.get(f"/sessions/{s['id']}", "marie").json()["status"] == "active"  # no verdict yet
     svc.stop(signal.SIGKILL)
     time.sleep(1)
     svc.start(svc.port)
@@ -107,6 +108,7 @@ def test_a_call_ends_where_its_first_participant_fell_silent_across_restarts(mak
     wa.send({"type": "heartbeat", "sessionId": s["id"]})
     wa.recv("heartbeat-ack")
     time.sleep(1.5)  # the list of unheard participants is kept within about a second
+    assert svc.get(f"/sessions/{s['id']}", "marie").json()["status"] == "active"  # no verdict yet
     svc.stop(signal.SIGKILL)
     svc.start(svc.port)
     ended = session_once_not(svc, s["id"], "active", timeout=15)
@@ -279,14 +281,27 @@ def test_a_participant_of_a_waiting_session_gets_match_found_again_after_a_resta
     wa.expect_nothing("match-found")
 
 
+def requests_served(service):
+    for line in service.get("/metrics").text.splitlines():
+        if line.startswith("conv_http_requests_total "):
+            return int(float(line.split()[-1]))
+    raise AssertionError("no conv_http_requests_total")
+
+
 def trickled_join(service, user):
-    """A join whose body is still arriving: returns (socket, the rest of the request)."""
+    """A join whose body is still arriving, its header read by the service (so it is in
+    flight): returns (socket, the rest of the request)."""
     import socket
     body = json.dumps({"targetLanguageCode": "en", "userLevel": "B1"}).encode()
     head = (f"POST /matchmaking/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Authorization: Bearer {service.token(user)}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    before = requests_served(service)
     s = socket.create_connection(("127.0.0.1", service.port), timeout=10)
     s.sendall(head + body[:5])
+    deadline = time.monotonic() + 10
+    while requests_served(service) < before + 2:  # this /metrics, then the join's header
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     return s, body[5:]
 
 
@@ -294,7 +309,6 @@ def test_a_join_in_flight_at_sigterm_reaches_the_waiting_user_before_the_websock
     wa = service.ws("marie")
     assert service.join("marie").status_code == 202
     s, rest = trickled_join(service, "jean")
-    time.sleep(0.2)  # the request is in flight
     service.proc.send_signal(signal.SIGTERM)
     time.sleep(0.3)
     s.sendall(rest)
@@ -308,7 +322,6 @@ def test_a_join_in_flight_at_sigterm_reaches_the_waiting_user_before_the_websock
 
 def test_a_second_signal_stops_waiting_for_requests_in_flight(service):
     s, _ = trickled_join(service, "jean")  # never finished: the drain would wait 10 s for it
-    time.sleep(0.2)
     started = time.monotonic()
     service.proc.send_signal(signal.SIGTERM)
     time.sleep(0.5)
@@ -317,3 +330,29 @@ def test_a_second_signal_stops_waiting_for_requests_in_flight(service):
     assert time.monotonic() - started < 5
     assert "not waiting for clients any longer" in service.log_path.read_text()
     s.close()
+
+
+def test_a_second_signal_gives_up_a_start_that_hangs(tmp_path):
+    # The JWKS URL accepts connections and never answers: the start waits for it (5 s).
+    import socket
+    import subprocess
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    env = {"PATH": "/usr/bin:/bin", "CONV_LISTEN": "127.0.0.1:0", "CONV_DATA_DIR": str(tmp_path / "data"),
+           "CONV_JWT_JWKS_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/jwks"}
+    p = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(0.5)
+        started = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=20)
+        assert time.monotonic() - started < 3, err
+        assert p.returncode == 0, err
+        assert b"listening on" not in out
+        assert b"giving up the start" in err, err
+    finally:
+        p.kill()
+        silent.close()

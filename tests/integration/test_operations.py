@@ -449,7 +449,8 @@ def metric(service, series):
     raise AssertionError(f"no {series} in /metrics")
 
 
-def test_metrics_count_requests_matches_and_how_sessions_end(service):
+def test_metrics_count_requests_matches_and_how_sessions_end(make_service):
+    service = make_service({"CONV_MIN_COMPLETED_S": "600"})
     wa, wb, s = pair(service)  # two requests, one match
     assert service.join("zoe", level="C2").status_code == 202
     assert service.post("/matchmaking/leave", "zoe").status_code == 200
@@ -460,12 +461,12 @@ def test_metrics_count_requests_matches_and_how_sessions_end(service):
     assert metric(service, 'conv_matchmaking_requests_ended_total{status="cancelled"}') == 1
     assert metric(service, 'conv_matchmaking_requests_ended_total{status="expired"}') == 0
     assert metric(service, "conv_sessions_started_total") == 1
-    assert metric(service, 'conv_sessions_ended_total{status="cancelled"}') == 1  # shorter than 2 s
+    assert metric(service, 'conv_sessions_ended_total{status="cancelled"}') == 1  # too short
     assert metric(service, 'conv_sessions_ended_total{status="completed"}') == 0
 
 
 def test_logs_name_who_a_session_is_for_and_how_it_ended_and_never_a_token(make_service):
-    svc = make_service({"CONV_LOG_LEVEL": "debug"})
+    svc = make_service({"CONV_LOG_LEVEL": "debug", "CONV_MIN_COMPLETED_S": "600"})
     wa, wb, s = pair(svc)
     connect(svc, wa, wb, s)
     assert svc.post(f"/sessions/{s['id']}/end", "marie").status_code == 200

@@ -90,7 +90,13 @@ void alive_mark::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  if (unheard_to_write_) write_unheard(*std::exchange(unheard_to_write_, std::nullopt));
+  std::optional<ports::unheard_participants> unheard;
+  {
+    // keep_unheard() may still be called (a heartbeat during the shutdown): under the lock.
+    std::lock_guard lock(mutex_);
+    unheard = std::exchange(unheard_to_write_, std::nullopt);
+  }
+  if (unheard) write_unheard(*unheard);
   if (fd_ >= 0) {
     write_now();
     ::close(fd_);

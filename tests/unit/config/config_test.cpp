@@ -132,8 +132,10 @@ TEST(Config, TheShortestCompletedCallIsShorterThanTheLongestCall) {
 }
 
 TEST(Config, ARefusedUrlIsNotPrintedWithItsPassword) {
-  for (const auto* url : {"mongodb+srv://app:Sup3rS3cret@db.example/conv",
-                          "rediss://:Sup3rS3cret@cache.example:6380", "ftp://u:Sup3rS3cret@x"}) {
+  for (const auto* url :
+       {"mongodb+srv://app:Sup3rS3cret@db.example/conv", "rediss://:Sup3rS3cret@cache.example:6380",
+        "ftp://u:Sup3rS3cret@x", "redis://:ab/cd+Sup3rS3cret@cache:6379",
+        "redis://:p#Sup3rS3cret@c", "redis://:p?Sup3rS3cret@c"}) {
     for (const auto* variable : {"CONV_MONGO_URI", "CONV_REDIS_URL", "CONV_JWT_JWKS_URL"}) {
       auto message = failure({{"CONV_DEV_AUTH", "true"}, {variable, url}});
       EXPECT_NE(message.find(variable), std::string::npos) << message;
