@@ -2,6 +2,8 @@
 
 #include "domain/validation.hpp"
 
+#include <fmt/format.h>
+
 namespace conv::app {
 
 bool is_supported_audio_type(std::string_view content_type) {
@@ -89,6 +91,24 @@ result<void> may_upload_to(const domain::conversation_session& session) {
   return {};
 }
 
+// A recording holds no more than its call lasted: 256 KiB per second of call (48 kHz
+// 16-bit stereo PCM is 188 KiB/s; compressed speech a small fraction of that) and 1 MiB
+// more. Without it two accounts could store the size limit for every call of a second
+// they set up, and nothing deletes recordings.
+result<void> fits_the_call(const domain::conversation_session& session, std::uint64_t size,
+                           timestamp now) {
+  const auto end = session.ended_at.value_or(now);
+  const auto lasted =
+      session.started_at && end > *session.started_at
+          ? std::chrono::duration_cast<std::chrono::seconds>(end - *session.started_at)
+          : std::chrono::seconds(0);
+  const std::uint64_t cap = (1u << 20) + (256u << 10) * std::uint64_t(lasted.count());
+  if (size <= cap) return {};
+  return make_error(
+      errc::payload_too_large,
+      fmt::format("a recording of a {} s call holds at most {} bytes", lasted.count(), cap));
+}
+
 }  // namespace
 
 ports::task<std::unique_ptr<ports::audio_upload>> audio_recordings::begin(
@@ -132,6 +152,7 @@ ports::task<domain::conversation_session> audio_recordings::store_and_record(
   auto session = co_await visible_session(user, session_id, false);
   if (!session) co_return session.error();
   if (auto allowed = may_upload_to(*session); !allowed) co_return allowed.error();
+  if (auto fits = fits_the_call(*session, size, ctx_.clock.now()); !fits) co_return fits.error();
   // Stored, not named by the session, and nobody else committing: left by a failure (a
   // crash between storing and naming it).
   if (auto discarded = co_await store_.discard(session_id); !discarded) co_return discarded.error();

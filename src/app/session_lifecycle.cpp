@@ -17,6 +17,14 @@ using domain::session_trigger;
 using ports::timer_key;
 using ports::timer_kind;
 
+bool has_reported(const conversation_session& s, const std::string& user) {
+  return user == s.participant1_id ? s.participant1_reported : s.participant2_reported;
+}
+
+void mark_reported(conversation_session& s, const std::string& user) {
+  (user == s.participant1_id ? s.participant1_reported : s.participant2_reported) = true;
+}
+
 const auto& log() {
   static const auto logger = observability::module_logger("lifecycle");
   return logger;
@@ -81,16 +89,27 @@ ports::task<conversation_session> session_lifecycle::report(std::string user,
   if (ended || ended.error().code != errc::invalid_state) co_return ended;
 
   // A call that already ended can still be reported: moderation hears of it, the outcome
-  // stays as it was.
-  auto s = co_await find_for(user, session_id, false);
-  if (!s) co_return s.error();
-  ports::change_set changes;
-  changes.events.push_back(
-      ctx_.make_event("session.reported", s->id, reported_event_data(*s, user, report)));
-  auto committed = co_await ctx_.store.commit(std::move(changes));
-  if (!committed) co_return committed.error();
-  ctx_.events_committed();
-  co_return std::move(*s);
+  // stays as it was. Once per participant: each report is an event kept for good.
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    auto s = co_await find_for(user, session_id, false);
+    if (!s) co_return s.error();
+    if (has_reported(*s, user))
+      co_return make_error(errc::invalid_state, "you have already reported this session");
+    ports::change_set changes;
+    changes.events.push_back(
+        ctx_.make_event("session.reported", s->id, reported_event_data(*s, user, report)));
+    mark_reported(*s, user);
+    ++s->version;
+    changes.sessions.push_back(*s);
+    auto committed = co_await ctx_.store.commit(std::move(changes));
+    if (!committed) {
+      if (committed.error().code == errc::invalid_state) continue;  // changed meanwhile
+      co_return committed.error();
+    }
+    ctx_.events_committed();
+    co_return std::move(*s);
+  }
+  co_return make_error(errc::service_unavailable, "the session is changing too fast; try again");
 }
 
 ports::task<conversation_session> session_lifecycle::transition(
@@ -109,6 +128,7 @@ ports::task<conversation_session> session_lifecycle::transition(
       co_return make_error(errc::invalid_state,
                            fmt::format("the session is {}", domain::status_name(before.status)));
 
+    if (report) mark_reported(t->after, *participant);
     ports::change_set changes;
     changes.sessions.push_back(t->after);
     for (auto type : t->events) {

@@ -78,8 +78,9 @@ std::optional<end_reason> parse_end_reason(std::string_view text) {
 }
 }  // namespace
 
-std::string to_json_text(const conversation_session& s) {
-  json_object_text out;
+namespace {
+
+void write_public_fields(json_object_text& out, const conversation_session& s) {
   out.field("id", s.id)
       .field("topicId", s.topic_id)
       .field("targetLanguageCode", s.target_language_code)
@@ -101,6 +102,21 @@ std::string to_json_text(const conversation_session& s) {
       .field("participant1Connected", s.participant1_connected)
       .field("participant2Connected", s.participant2_connected)
       .field("version", s.version);
+}
+
+}  // namespace
+
+std::string to_json_text(const conversation_session& s) {
+  json_object_text out;
+  write_public_fields(out, s);
+  return out.finish();
+}
+
+std::string to_stored_json_text(const conversation_session& s) {
+  json_object_text out;
+  write_public_fields(out, s);
+  out.field("participant1Reported", s.participant1_reported)
+      .field("participant2Reported", s.participant2_reported);
   return out.finish();
 }
 
@@ -140,6 +156,11 @@ std::optional<conversation_session> session_from_json(const boost::json::value& 
     s.audio_recording_url = read_optional_text(*o, "audioRecordingUrl");
     s.participant1_connected = o->at("participant1Connected").as_bool();
     s.participant2_connected = o->at("participant2Connected").as_bool();
+    // Absent from documents stored before reports were counted.
+    if (const auto* v = o->if_contains("participant1Reported"))
+      s.participant1_reported = v->as_bool();
+    if (const auto* v = o->if_contains("participant2Reported"))
+      s.participant2_reported = v->as_bool();
     s.version = o->at("version").to_number<std::int64_t>();
     return s;
   } catch (const std::exception&) {

@@ -50,6 +50,11 @@ struct conversation_session {
   // Which participants have reported their RTCPeerConnection connected while waiting.
   bool participant1_connected = false;
   bool participant2_connected = false;
+  // Which participants have reported their partner: once each (a report is an event for
+  // moderation, and events are kept for good). Stored, never shown: a participant must not
+  // learn that their partner reported them.
+  bool participant1_reported = false;
+  bool participant2_reported = false;
   // Compare-and-set token: every stored change increments it.
   std::int64_t version = 0;
 
@@ -61,10 +66,13 @@ struct conversation_session {
   }
 };
 
-// The session as the REST API and the store show it. The text is the definition; the object
-// is that text parsed, for callers that take a document apart.
+// The session as the REST API shows it. The text is the definition; the object is that
+// text parsed, for callers that take a document apart.
 std::string to_json_text(const conversation_session& s);
 boost::json::object to_json(const conversation_session& s);
+// As stores keep it: the REST view and what only the service may know (who reported).
+// session_from_json reads either.
+std::string to_stored_json_text(const conversation_session& s);
 std::optional<conversation_session> session_from_json(const boost::json::value& doc);
 
 }  // namespace conv::domain

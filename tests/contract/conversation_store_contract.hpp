@@ -97,6 +97,18 @@ TEST_P(ConversationStoreContract, AStaleVersionStoresNothingOfItsChangeSet) {
   EXPECT_EQ(events[0].event.event_id, "e1");
 }
 
+TEST_P(ConversationStoreContract, KeepsWhatOnlyTheServiceKnowsOfASession) {
+  // Who reported whom: stored with the session, though clients never see it.
+  auto s = session("s1", "a", "b", 1);
+  s.participant2_reported = true;
+  ASSERT_TRUE(commit({{s}, {}, {}}));
+  reopen();
+  auto found = *testing::run_task(store().find_session("s1"));
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->participant1_reported);
+  EXPECT_TRUE(found->participant2_reported);
+}
+
 TEST_P(ConversationStoreContract, OfManyConcurrentTransitionsExactlyOneWins) {
   ASSERT_TRUE(commit({{session("s1", "a", "b", 1)}, {}, {}}));
   std::atomic<int> wins{0}, losses{0};

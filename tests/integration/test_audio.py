@@ -20,7 +20,7 @@ def active_session(service, a="marie", b="jean"):
 
 def test_a_participant_uploads_and_both_download(service):
     wa, wb, s = active_session(service)
-    data = os.urandom(3 * 1024 * 1024 + 17)
+    data = os.urandom(1024 * 1024 - 17)  # what a call that has just started may hold
     r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=data,
                         headers={"Content-Type": "audio/webm;codecs=opus"})
     assert r.status_code == 200, r.text
@@ -37,7 +37,7 @@ def test_a_participant_uploads_and_both_download(service):
 
 def test_chunked_upload_is_streamed(service):
     wa, wb, s = active_session(service)
-    chunks = [os.urandom(100_000) for _ in range(20)]
+    chunks = [os.urandom(100_000) for _ in range(10)]
     r = service.request("PUT", f"/sessions/{s['id']}/audio", "jean", data=iter(chunks),
                         headers={"Content-Type": "audio/ogg"})
     assert r.status_code == 200, r.text
@@ -273,3 +273,21 @@ def test_a_recordings_path_is_read_percent_decoded_like_every_other(service):
                         headers={"Content-Type": "audio/ogg"})
     assert r.status_code == 200, r.text
     assert service.request("GET", f"/sessions/{s['id']}/audio", "jean").content == b"a" * 100
+
+
+def test_a_recording_holds_no_more_than_its_call_lasted(make_service):
+    # 1 MiB, and 256 KiB per second of call: nothing deletes recordings, so two accounts
+    # must not store the size limit for every one-second call they set up.
+    svc = make_service({"CONV_MIN_COMPLETED_S": "1"})
+    wa, wb, s = active_session(svc)
+    too_much = os.urandom(1024 * 1024 + 2 * 256 * 1024)
+    r = svc.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=too_much,
+                    headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE", r.text
+    assert svc.get(f"/sessions/{s['id']}", "marie").json()["audioRecordingUrl"] is None
+    assert list((svc.data_dir / "audio").iterdir()) == []  # nothing left behind
+    time.sleep(2.2)  # the call has now lasted long enough for it
+    assert svc.post(f"/sessions/{s['id']}/end", "jean").status_code == 200
+    r = svc.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=too_much,
+                    headers={"Content-Type": "audio/ogg"})
+    assert r.status_code == 200, r.text

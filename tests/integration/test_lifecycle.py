@@ -173,3 +173,24 @@ def test_history_lists_the_callers_sessions_newest_first(service):
     assert service.get("/sessions?status=active", "hist").json()["items"] == []
     assert service.get("/sessions?status=bogus", "hist").status_code == 400
     assert len(service.get("/sessions", "partner0").json()["items"]) == 1
+
+
+def test_each_participant_reports_a_session_once(service):
+    # Every report is an event kept for good: one session must not feed moderation (and the
+    # event log) without end.
+    wa, wb, s = pair(service)
+    r = service.post(f"/sessions/{s['id']}/report", "marie", {"reason": "abusive"})
+    assert r.status_code == 200 and r.json()["endReason"] == "reported", r.text
+    for _ in range(2):
+        again = service.post(f"/sessions/{s['id']}/report", "marie", {"reason": "abusive again"})
+        assert again.status_code == 409 and again.json()["error"]["code"] == "INVALID_STATE", again.text
+    r = service.post(f"/sessions/{s['id']}/report", "jean", {"reason": "rude"})
+    assert r.status_code == 200, r.text
+    again = service.post(f"/sessions/{s['id']}/report", "jean", {"reason": "rude"})
+    assert again.status_code == 409, again.text
+    service.wait_for_event("session.reported", sessionId=s["id"], reportedBy="jean")
+    reports = [e for e in service.events() if e["type"] == "session.reported"]
+    assert sorted(e["data"]["reportedBy"] for e in reports) == ["jean", "marie"]
+    # Who reported whom is not shown to the participants.
+    for user in ("marie", "jean"):
+        assert "Reported" not in service.get(f"/sessions/{s['id']}", user).text

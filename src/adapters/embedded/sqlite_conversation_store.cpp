@@ -53,7 +53,7 @@ std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::stri
 }
 
 result<void> write_session(sqlite_connection& db, const conversation_session& s) {
-  const auto doc = domain::to_json_text(s);
+  const auto doc = domain::to_stored_json_text(s);
   if (s.version == 1) {
     auto st = db.prepare(
         "INSERT INTO sessions(id, participant1, participant2, status, created_at, version, doc) "

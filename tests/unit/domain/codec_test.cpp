@@ -39,6 +39,21 @@ TEST(SessionCodec, RoundTripsEveryField) {
   EXPECT_EQ(to_json(*back), to_json(s));
 }
 
+TEST(SessionCodec, WhoReportedIsStoredButNeverShown) {
+  conversation_session s;
+  s.id = "s1";
+  s.participant1_reported = true;
+  EXPECT_EQ(to_json_text(s).find("Reported"), std::string::npos);
+  auto back = session_from_json(boost::json::parse(to_stored_json_text(s)));
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->participant1_reported);
+  EXPECT_FALSE(back->participant2_reported);
+  // A document stored before reports were counted reads as nobody having reported.
+  auto old = session_from_json(boost::json::parse(to_json_text(s)));
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(old->participant1_reported);
+}
+
 TEST(SessionCodec, UsesTheErdsCamelCaseNames) {
   conversation_session s;
   auto doc = to_json(s);
