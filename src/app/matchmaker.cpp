@@ -279,11 +279,17 @@ boost::asio::awaitable<bool> matchmaker::run_request_timer(const timer_key& key)
 
 boost::asio::awaitable<void> matchmaker::on_presence_changed(std::string user, bool online) {
   const timer_key key{timer_kind::presence_grace, user};
-  if (online)
+  if (online) {
     log_failure("cancel presence grace", co_await ctx_.scheduler.cancel(key));
-  else
-    log_failure("schedule presence grace", co_await ctx_.scheduler.schedule(
-                                               key, ctx_.clock.now() + ctx_.times.presence_grace));
+    co_return;
+  }
+  // Only for a user with a request in line: a timer per disconnect would hold memory for
+  // every user who left in the last grace period. A join still in flight arms it itself,
+  // finding its user offline (schedule_request_timers).
+  auto queued = co_await ctx_.queue.has_queued(user);
+  if (queued && !*queued) co_return;
+  log_failure("schedule presence grace",
+              co_await ctx_.scheduler.schedule(key, ctx_.clock.now() + ctx_.times.presence_grace));
 }
 
 ports::task<void> matchmaker::remove_user(std::string user) {

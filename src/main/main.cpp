@@ -222,6 +222,9 @@ int serve() {
   }
 
   register_service_metrics(metrics, authenticator, sessions, hub, service);
+  metrics.add_gauge("conv_timers_pending",
+                    "timers armed: request deadlines, presence grace, session timeouts",
+                    [&scheduler] { return double(scheduler.pending()); });
 
   std::unique_ptr<transport::http_server> server;
   try {

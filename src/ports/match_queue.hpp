@@ -57,6 +57,9 @@ class match_queue {
                                                      std::string request_id) = 0;
   // Removes whatever request the user has queued; its entry when there was one.
   virtual task<std::optional<queued_request>> remove_user(std::string user_id) = 0;
+  // Whether the user has a request in line (reserved ones not counted: they are not stored
+  // yet, and their joiner finishes them).
+  virtual task<bool> has_queued(std::string user_id) = 0;
   // Puts a request back at its place in line (a change that could not be stored; a pending
   // request resumed at start). It replaces any request the user has in line: a user waits
   // once.

@@ -43,6 +43,17 @@ TEST_P(MatchQueueContract, TheFirstJoinerWaitsAndTheSecondIsMatchedWithThem) {
   EXPECT_EQ(d.partner->user_id, "marie");
 }
 
+TEST_P(MatchQueueContract, SaysWhoHasARequestInLine) {
+  EXPECT_FALSE(*testing::run_task(queue_->has_queued("marie")));
+  ports::queued_request r{"req-marie", "marie", "en", cefr_level::b1, 1};
+  ASSERT_EQ(testing::run_task(queue_->take_partner_or_reserve(r))->verdict, join_verdict::reserved);
+  EXPECT_FALSE(*testing::run_task(queue_->has_queued("marie")));  // reserved: not yet stored
+  ASSERT_EQ(testing::run_task(queue_->take_partner_or_publish(r))->verdict, join_verdict::queued);
+  EXPECT_TRUE(*testing::run_task(queue_->has_queued("marie")));
+  ASSERT_EQ(join("jean", cefr_level::b1, 2).verdict, join_verdict::matched);
+  EXPECT_FALSE(*testing::run_task(queue_->has_queued("marie")));  // matched: out of line
+}
+
 TEST_P(MatchQueueContract, ThePartnerComesBackWithEverythingItsRequestSaid) {
   ports::queued_request waiting{"req-w", "w", "en", cefr_level::b2, 5};
   waiting.learning_profile_id = "profile-1";

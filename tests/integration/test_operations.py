@@ -481,3 +481,18 @@ def test_logs_name_who_a_session_is_for_and_how_it_ended_and_never_a_token(make_
     assert f"POST /sessions/{s['id']}/end 200" in log  # the access log, at debug
     assert "user jean connected" in log
     assert svc.token("marie") not in log and "access_token" not in log
+
+
+def test_disconnects_arm_no_timer_for_users_with_nothing_in_line(service):
+    # A presence grace per disconnect would hold a timer for every user who left lately.
+    for i in range(20):
+        service.ws(f"passer{i}").close()
+    w = service.ws("waiter")
+    assert service.join("waiter").status_code == 202  # its deadline
+    w.close()  # and its presence grace
+    deadline = time.monotonic() + 10
+    while metric(service, "conv_timers_pending") != 2 or metric(service, "conv_users_online") != 0:
+        assert time.monotonic() < deadline, service.get("/metrics").text
+        time.sleep(0.05)
+    time.sleep(0.3)  # nothing more arrives late
+    assert metric(service, "conv_timers_pending") == 2

@@ -96,6 +96,12 @@ ports::task<std::optional<queued_request>> memory_match_queue::remove_user(std::
   co_return unqueue_locked(it);
 }
 
+ports::task<bool> memory_match_queue::has_queued(std::string user_id) {
+  std::lock_guard lock(mutex_);
+  auto it = users_.find(user_id);
+  co_return it != users_.end() && !it->second.reserved;
+}
+
 ports::task<void> memory_match_queue::restore(queued_request r) {
   std::lock_guard lock(mutex_);
   enqueue_locked(r);

@@ -19,6 +19,7 @@ class memory_match_queue : public ports::match_queue {
   ports::task<std::optional<ports::queued_request>> remove(std::string user_id,
                                                            std::string request_id) override;
   ports::task<std::optional<ports::queued_request>> remove_user(std::string user_id) override;
+  ports::task<bool> has_queued(std::string user_id) override;
   ports::task<void> restore(ports::queued_request request) override;
   ports::task<void> engage(std::vector<std::string> user_ids) override;
   ports::task<void> release(std::vector<std::string> user_ids) override;
