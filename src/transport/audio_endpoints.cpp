@@ -46,9 +46,11 @@ struct responder {
   // The request came with a body no route here reads: answering on the same connection
   // would read that body as the next request.
   bool close_after = false;
+  unsigned status = 0;  // of the response sent, once it is
 
   template <class Body>
-  void decorate(http::response<Body>& res) const {
+  void decorate(http::response<Body>& res) {
+    status = res.result_int();
     stamp_date(res);
     add_cors_headers(res, cors);
     if (close_after) res.keep_alive(false);
@@ -214,24 +216,26 @@ std::optional<std::string> audio_session_of(std::string_view target) {
   return session_id;
 }
 
-asio::awaitable<bool> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                  http::request_parser<http::empty_body>& header,
-                                  std::string session_id, rest_api& api,
-                                  app::audio_recordings& audio, std::string_view peer,
-                                  std::optional<std::string> cors) {
+asio::awaitable<audio_served> serve_audio(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                          http::request_parser<http::empty_body>& header,
+                                          std::string session_id, rest_api& api,
+                                          app::audio_recordings& audio, std::string_view peer,
+                                          std::optional<std::string> cors) {
   const auto& req = header.get();
   const bool reads_body = req.method() == http::verb::put;
   responder out{stream, std::move(cors), req.method() == http::verb::head,
                 !reads_body && !header.is_done()};
-  auto who = co_await api.authenticate(req, peer);
-  if (!who) {
+  bool keep = false;
+  if (auto who = co_await api.authenticate(req, peer); !who) {
     auto res = rest_api::error_response(req, who.error());
     if (req.method() == http::verb::put) res.keep_alive(false);
-    co_return co_await out.send(std::move(res));
+    keep = co_await out.send(std::move(res));
+  } else if (req.method() == http::verb::put) {
+    keep = co_await upload(out, buffer, header, session_id, audio, *who);
+  } else {
+    keep = co_await download(out, req, session_id, audio, *who);
   }
-  if (req.method() == http::verb::put)
-    co_return co_await upload(out, buffer, header, session_id, audio, *who);
-  co_return co_await download(out, req, session_id, audio, *who);
+  co_return audio_served{keep, out.status};
 }
 
 }  // namespace conv::transport

@@ -86,6 +86,15 @@ http_server::http_server(std::vector<asio::io_context*> contexts, tcp::endpoint 
   acceptor_.listen(asio::socket_base::max_listen_connections);
   metrics.add_gauge("conv_http_connections_open", "open TCP connections (HTTP and WebSocket)",
                     [this] { return double(counts_.open()); });
+  for (unsigned c = 1; c <= responses_.size(); ++c)
+    responses_[c - 1] = &metrics.add_counter(
+        "conv_http_responses_total",
+        "HTTP responses sent, by status class (WebSocket handshakes: conv_ws_* counters)",
+        "class=\"" + std::to_string(c) + "xx\"");
+}
+
+void http_server::count_response(unsigned status) {
+  if (status >= 100 && status < 100 * (responses_.size() + 1)) responses_[status / 100 - 1]->inc();
 }
 
 http_server::~http_server() = default;
@@ -160,6 +169,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     if (ec) {
       if (auto refusal = refusal_for_read_failure(ec)) {
         auto res = closing_error_response(11, *refusal);
+        count_response(res.result_int());
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }
@@ -171,6 +181,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       auto res = closing_error_response(
           header.get().version(),
           make_error(errc::service_unavailable, "the service is shutting down"));
+      count_response(res.result_int());
       co_await http::async_write(stream, res, use_tuple);
       co_return;
     }
@@ -184,6 +195,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     auto& req = header.get();
     if (auto refusal = check_and_normalize(req)) {
       auto res = closing_error_response(req.version(), *refusal);
+      count_response(res.result_int());
       co_await http::async_write(stream, res, use_tuple);
       co_await close_gracefully(stream);
       co_return;
@@ -196,6 +208,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       if (path != "/ws") {
         auto res =
             closing_error_response(req.version(), make_error(errc::not_found, "no such route"));
+        count_response(res.result_int());
         co_await http::async_write(stream, res, use_tuple);
         co_return;
       }
@@ -208,10 +221,12 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
                               req.method() == http::verb::head;
     if (auto recording_of = may_be_audio ? audio_session_of(target) : std::nullopt) {
       stream.expires_never();  // large bodies: the endpoints set their own deadlines
-      const bool keep = co_await serve_audio(stream, buffer, header, std::move(*recording_of), api_,
-                                             audio_, client, cors_origin(req, gateway_.origins()));
+      const auto served =
+          co_await serve_audio(stream, buffer, header, std::move(*recording_of), api_, audio_,
+                               client, cors_origin(req, gateway_.origins()));
+      count_response(served.status);
       request_seconds_.observe(std::chrono::steady_clock::now() - started);
-      if (!keep) break;
+      if (!served.keep_alive) break;
       continue;
     }
 
@@ -220,6 +235,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     if (auto length = header.content_length(); length && *length > limits_.max_json_body) {
       auto res = closing_error_response(
           req.version(), make_error(errc::payload_too_large, "the request body is too large"));
+      count_response(res.result_int());
       co_await http::async_write(stream, res, use_tuple);
       co_await close_gracefully(stream);
       co_return;
@@ -239,6 +255,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     if (read_ec) {
       if (auto refusal = refusal_for_read_failure(read_ec)) {
         auto res = closing_error_response(full.get().version(), *refusal);
+        count_response(res.result_int());
         co_await http::async_write(stream, res, use_tuple);
         co_await close_gracefully(stream);
       }
@@ -259,6 +276,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       add_cors_headers(res, cors_origin(request, gateway_.origins()));
     }
     stream.expires_after(limits_.idle_timeout);
+    count_response(res.result_int());
     const auto write_ec = co_await write_response(stream, res, head);
     const auto took = std::chrono::steady_clock::now() - started;
     request_seconds_.observe(took);

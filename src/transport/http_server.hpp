@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -51,6 +52,7 @@ class http_server {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(tcp::socket socket, asio::ip::address peer_address,
                               connection_slot slot);
+  void count_response(unsigned status);  // conv_http_responses_total
 
   std::vector<asio::io_context*> contexts_;
   std::size_t next_context_ = 0;  // the accept loop's only
@@ -68,6 +70,7 @@ class http_server {
   observability::counter& refused_total_;
   observability::counter& refused_per_address_total_;
   observability::histogram& request_seconds_;
+  std::array<observability::counter*, 5> responses_{};  // by status class, 1xx to 5xx
 };
 
 }  // namespace conv::transport

@@ -496,3 +496,18 @@ def test_disconnects_arm_no_timer_for_users_with_nothing_in_line(service):
         time.sleep(0.05)
     time.sleep(0.3)  # nothing more arrives late
     assert metric(service, "conv_timers_pending") == 2
+
+
+def test_responses_are_counted_by_status_class(service):
+    def counts():
+        return {c: metric(service, f'conv_http_responses_total{{class="{c}xx"}}') for c in range(2, 6)}
+    before = counts()  # this /metrics is counted as it is answered, after the read
+    service.get("/healthz")                                       # 2xx
+    service.get("/topics")                                        # 4xx: no token
+    service.get("/sessions/nope/audio", "marie")                  # 4xx: an audio route
+    raw_exchange(service, b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")  # 4xx: two Hosts
+    after = counts()
+    assert after[2] - before[2] == 2  # /healthz, and the /metrics that read `before`
+    assert after[4] - before[4] == 3
+    assert after[5] == before[5] == 0
+    assert after[3] == 0
