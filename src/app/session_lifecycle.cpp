@@ -189,7 +189,7 @@ boost::asio::awaitable<void> session_lifecycle::after_transition(
     co_return;
   }
   if (domain::is_live(after.status)) co_return;
-  forget_unheard(after.id);
+  resumed_.ended(after.id);
   auto ended = messages::session_ended(after);
   ctx_.hub.send(after.participant1_id, ended, now);
   ctx_.hub.send(after.participant2_id, ended, now);
@@ -270,7 +270,7 @@ ports::task<std::string> session_lifecycle::on_heartbeat(std::string user,
     if (!live) co_return std::string();
   }
   if (live->status == session_status::active) {
-    heard(live->id, user);
+    resumed_.heard(live->id, user);
     auto scheduled =
         co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, live->id, user},
                                          ctx_.clock.now() + ctx_.times.heartbeat_timeout);
@@ -284,18 +284,8 @@ boost::asio::awaitable<void> session_lifecycle::on_presence_changed(std::string 
   if (!live) co_return;
   ctx_.hub.send(live->partner_of(user), messages::peer_status(live->id, user, online),
                 ctx_.clock.now());
-  if (online && live->status == session_status::waiting && resumed_while_waiting(live->id))
+  if (online && live->status == session_status::waiting && resumed_.repeats_match_found(live->id))
     co_await send_match_found_again(std::move(user), live->id);
-}
-
-void session_lifecycle::repeat_match_found_on_connect(const std::string& session_id) {
-  std::lock_guard lock(resume_mutex_);
-  resumed_waiting_.insert(session_id);
-}
-
-bool session_lifecycle::resumed_while_waiting(const std::string& session_id) {
-  std::lock_guard lock(resume_mutex_);
-  return resumed_waiting_.contains(session_id);
 }
 
 boost::asio::awaitable<void> session_lifecycle::send_match_found_again(std::string user,
@@ -331,7 +321,8 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
       // Nothing heard since the restart, whose timers counted from the restart: the last
       // heartbeat came before the previous run stopped (or before the run it resumed from
       // stopped, if that run heard nothing either). Downtime is not call time.
-      if (resumed_ && at <= resumed_->at) at = std::min(at, silent_since(key.id));
+      if (auto restart = resumed_.restarted_at(); restart && at <= *restart)
+        at = std::min(at, resumed_.silent_since(key.id));
       break;
     default:
       co_return;
@@ -364,53 +355,10 @@ ports::task<void> session_lifecycle::remove_user(std::string user) {
   co_return result<void>{};
 }
 
-void session_lifecycle::resuming(timestamp now, const ports::liveness_record& previous) {
-  if (auto alive = previous.previous_run_alive())
-    resumed_ = resume_point{now, *alive, previous.previous_unheard()};
-}
-
-void session_lifecycle::resumed(ports::liveness_record& record) {
-  std::lock_guard lock(resume_mutex_);
-  record_ = &record;
-  record.keep_unheard(unheard_);
-}
-
-timestamp session_lifecycle::silent_since(const std::string& session_id) {
-  // The call ended when the first of its silent participants was last known to be there:
-  // after a restart every timer fires at once, not in the order the silences began.
-  std::lock_guard lock(resume_mutex_);
-  auto since = resumed_->previous_run_alive;
-  for (auto it = unheard_.lower_bound({session_id, std::string()});
-       it != unheard_.end() && it->first.first == session_id; ++it)
-    since = std::min(since, it->second);
-  return since;
-}
-
-void session_lifecycle::heard(const std::string& session_id, const std::string& user) {
-  if (!any_unheard_.load(std::memory_order_relaxed)) return;
-  std::lock_guard lock(resume_mutex_);
-  if (unheard_.erase({session_id, user}) == 0) return;
-  any_unheard_ = !unheard_.empty();
-  if (record_) record_->keep_unheard(unheard_);
-}
-
-void session_lifecycle::forget_unheard(const std::string& session_id) {
-  if (!any_unheard_.load(std::memory_order_relaxed)) return;
-  std::lock_guard lock(resume_mutex_);
-  auto first = unheard_.lower_bound({session_id, std::string()});
-  auto last = first;
-  while (last != unheard_.end() && last->first.first == session_id)
-    ++last;
-  if (first == last) return;
-  unheard_.erase(first, last);
-  any_unheard_ = !unheard_.empty();
-  if (record_) record_->keep_unheard(unheard_);
-}
-
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
   if (!ctx_.sessions.update(s)) co_return;  // it has moved on already
   if (s.status == session_status::waiting) {
-    if (resumed) repeat_match_found_on_connect(s.id);
+    if (resumed) resumed_.repeat_match_found_on_connect(s.id);
     log_failure("schedule connect timeout",
                 co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
                                                  s.created_at + ctx_.times.waiting_timeout));
@@ -420,25 +368,13 @@ boost::asio::awaitable<void> session_lifecycle::track(const conversation_session
     // verdict (and a heartbeat interval more, so the heartbeat timeouts have been handled):
     // if nobody came back, a heartbeat timeout has ended the call as dropped at the previous
     // run's last sign of life; if the call went on, this timer ends it at its limit.
-    const auto restarted = resumed_ ? resumed_->at : ctx_.clock.now();
+    const auto restarted = resumed_.restarted_at().value_or(ctx_.clock.now());
     const auto verdict = restarted + ctx_.times.heartbeat_timeout + ctx_.times.heartbeat_interval;
     log_failure("schedule max duration",
                 co_await ctx_.scheduler.schedule(
                     {timer_kind::max_duration, s.id},
                     std::max(*s.started_at + ctx_.times.max_duration, verdict)));
-    if (resumed_) {
-      // Until heard from, each participant was last known to be there when the previous
-      // run stopped, or earlier if that run never heard from them either.
-      std::lock_guard lock(resume_mutex_);
-      for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id)) {
-        auto bound = resumed_->previous_run_alive;
-        if (auto it = resumed_->previous_unheard.find({s.id, *user});
-            it != resumed_->previous_unheard.end())
-          bound = std::min(bound, it->second);
-        unheard_[{s.id, *user}] = bound;
-      }
-      any_unheard_ = true;
-    }
+    resumed_.resume_call(s.id, s.participant1_id, s.participant2_id);
     for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
       log_failure("schedule heartbeat timeout",
                   co_await ctx_.scheduler.schedule({timer_kind::heartbeat_timeout, s.id, *user},

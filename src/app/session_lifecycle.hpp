@@ -3,14 +3,12 @@
 // domain table, stored with its events by compare-and-set (so it happens once, whoever
 // sees the trigger first), and then both participants are told.
 #include "app/context.hpp"
+#include "app/resumed_calls.hpp"
 #include "domain/session_lifecycle.hpp"
-#include "ports/liveness_record.hpp"
 
 #include <atomic>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 
 namespace conv::app {
 
@@ -44,16 +42,16 @@ class session_lifecycle {
 
   // A session the matchmaker just stored, or a live one found at start.
   boost::asio::awaitable<void> track(const domain::conversation_session& s, bool resumed);
-  // Before resuming live sessions at start, when there was a previous run: a resumed call
-  // that nobody is heard from again ended when its participants were last known to be
-  // there (ports::liveness_record), however long the service was down.
-  void resuming(timestamp now, const ports::liveness_record& previous);
-  // Once the live sessions are tracked: the participants of resumed calls not heard from
-  // yet are kept in `record` for the next start, and kept up to date as they are heard.
-  void resumed(ports::liveness_record& record);
+  // At start, before and after resuming live sessions (app::resumed_calls).
+  void resuming(timestamp now, const ports::liveness_record& previous) {
+    resumed_.resuming(now, previous);
+  }
+  void resumed(ports::liveness_record& record) { resumed_.resumed(record); }
   // A participant of this session, while it waits for its call to start, gets match-found
   // again when they connect: what was held for them went with the previous run.
-  void repeat_match_found_on_connect(const std::string& session_id);
+  void repeat_match_found_on_connect(const std::string& session_id) {
+    resumed_.repeat_match_found_on_connect(session_id);
+  }
 
   // Transitions committed by this instance, for /metrics.
   struct transition_counts {
@@ -77,28 +75,11 @@ class session_lifecycle {
   boost::asio::awaitable<void> cancel_session_timers(const domain::conversation_session& s);
   // What the previous run held for the participants of a session it matched is gone with
   // it: a participant of a session resumed while waiting gets match-found again on connect.
-  bool resumed_while_waiting(const std::string& session_id);
   boost::asio::awaitable<void> send_match_found_again(std::string user, std::string session_id);
-
-  // For a participant of a resumed call not heard since the restart: when the call was
-  // last known to go on.
-  timestamp silent_since(const std::string& session_id);
-  void heard(const std::string& session_id, const std::string& user);
-  void forget_unheard(const std::string& session_id);
 
   context& ctx_;
   transition_counts totals_;
-  struct resume_point {
-    timestamp at;
-    timestamp previous_run_alive;
-    ports::unheard_participants previous_unheard;
-  };
-  std::optional<resume_point> resumed_;       // set once, before any timer runs
-  ports::liveness_record* record_ = nullptr;  // set once, before any I/O
-  std::mutex resume_mutex_;
-  std::unordered_set<std::string> resumed_waiting_;  // session ids, filled at start only
-  ports::unheard_participants unheard_;              // this run's; drained as they are heard
-  std::atomic<bool> any_unheard_{false};             // spares heartbeats the lock after
+  resumed_calls resumed_;
 };
 
 }  // namespace conv::app
