@@ -3,7 +3,6 @@
 #include "config/config.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,21 +22,17 @@ data_dir_lock::data_dir_lock(const std::filesystem::path& dir) {
         dir.string() + "\" (" + why + ")");
   };
   if (fd_ < 0) refuse(file.string() + ": " + std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK) refuse(file.string() + ": " + std::strerror(errno));
-    char holder[32] = {};
-    const auto n = ::pread(fd_, holder, sizeof holder - 1, 0);
-    std::string pid(holder, n > 0 ? std::size_t(n) : 0);
-    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
-      pid.pop_back();
-    refuse("in use by process " + (pid.empty() ? std::string("unknown") : pid));
-  }
-  // Who holds it, for the message above. The lock, not this text, is what counts: if the
-  // write fails, that message only says "unknown".
-  const auto pid = std::to_string(::getpid()) + "\n";
-  const bool named =
-      ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, pid.data(), pid.size(), 0) == ssize_t(pid.size());
-  (void)named;
+  // A POSIX record lock, not flock(): the kernel says who holds it (F_GETLK), where a pid
+  // written into the file could still be the previous holder's. It is released when the
+  // process ends, or closes any descriptor of the file (this is the only one).
+  struct flock whole {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;
+  if (::fcntl(fd_, F_SETLK, &whole) == 0) return;
+  if (errno != EACCES && errno != EAGAIN) refuse(file.string() + ": " + std::strerror(errno));
+  struct flock holder = whole;
+  const bool known = ::fcntl(fd_, F_GETLK, &holder) == 0 && holder.l_type != F_UNLCK;
+  refuse("in use by process " + (known ? std::to_string(holder.l_pid) : std::string("unknown")));
 }
 
 data_dir_lock::~data_dir_lock() {

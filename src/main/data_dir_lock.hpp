@@ -2,7 +2,7 @@
 // One process per data directory. Two instances on one directory would each resume the
 // other's calls and requests with their own timers and queues, publish the same events
 // twice and delete each other's uploads in progress (many instances share Redis and MongoDB,
-// never a data directory). An exclusive flock on `<data dir>/lock` for the process's
+// never a data directory). An exclusive lock on `<data dir>/lock` for the process's
 // lifetime: the kernel releases it however the process ends, so a crash leaves nothing to
 // clean up.
 #include <filesystem>

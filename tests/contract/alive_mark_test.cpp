@@ -95,6 +95,20 @@ TEST(AliveMark, KeepsTheUnheardParticipantsForTheNextStart) {
   EXPECT_TRUE(alive_mark(file.path, clock).previous_unheard().empty());
 }
 
+TEST(AliveMark, TheFirstMarkOfARunComesAfterItsUnheardList) {
+  // A crash right after the first mark must not pair it with the previous run's list.
+  temp_file file;
+  system_clock clock;
+  const ports::unheard_participants carried{{{"s1", "jean"}, timestamp(1'700'000'000'000ms)}};
+  alive_mark mark(file.path, clock, 1h);
+  mark.keep_unheard(carried);  // handed over at resume, before the service listens
+  mark.start();
+  // What a crash now leaves: the first mark, and the list it belongs with.
+  alive_mark next(file.path, clock);
+  ASSERT_TRUE(next.previous_run_alive());
+  EXPECT_EQ(next.previous_unheard(), carried);
+}
+
 TEST(AliveMark, AnUnreadableMarkIsNoMark) {
   temp_file file;
   std::ofstream(file.path) << "not a time\n";

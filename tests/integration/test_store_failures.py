@@ -31,6 +31,16 @@ def test_a_second_instance_on_the_same_data_dir_is_refused(service):
     assert service.get("/matchmaking/status", "ada").json()["status"] == "pending"
 
 
+def test_the_refusal_names_the_process_that_holds_the_lock_whatever_the_file_says(service):
+    # What the file holds is not what counts (a predecessor's words, or nothing yet): the
+    # kernel says who holds the lock.
+    (service.data_dir / "lock").write_text("99999\n")
+    p = subprocess.run([str(BINARY)], env={**service.env, "CONV_LISTEN": "127.0.0.1:0"}, capture_output=True,
+                       timeout=20, cwd=service.data_dir.parent)
+    assert p.returncode == 2, p
+    assert f"in use by process {service.proc.pid}".encode() in p.stderr, p.stderr
+
+
 def test_writes_are_refused_once_the_data_dir_is_removed_and_it_is_not_made_again(service):
     assert service.join("ada").status_code == 202
     shutil.rmtree(service.data_dir)

@@ -78,6 +78,11 @@ void alive_mark::start() {
     log()->warn("cannot write {}: {}", file_.string(), std::strerror(errno));
     return;
   }
+  // This run's list before its first mark: a crash between the two must not leave a mark of
+  // this run beside the previous run's list, which would bound the calls this run resumed
+  // (and never heard from) by this run's start instead of the older mark.
+  write_unheard(
+      std::exchange(unheard_to_write_, std::nullopt).value_or(ports::unheard_participants{}));
   write_now();
   thread_ = std::thread([this] { run(); });
 }
