@@ -1,5 +1,9 @@
 #include "main/service_metrics.hpp"
 
+#include <atomic>
+#include <cstdint>
+#include <string>
+
 namespace conv {
 
 void register_service_metrics(observability::metrics_registry& metrics,
@@ -27,26 +31,23 @@ void register_service_metrics(observability::metrics_registry& metrics,
                                 [&service] { return double(service.signaling.relayed_total()); });
   // The platform's own figures: what this instance stored. Requests are joins that were
   // stored (pending, or matched at once); each match is a session created.
+  auto count = [&metrics](const char* name, const char* help,
+                          const std::atomic<std::uint64_t>& value, std::string labels = {}) {
+    metrics.add_counter_read_from(
+        name, help, [&value] { return double(value.load()); }, labels);
+  };
   const auto& requests = service.matching.totals();
-  metrics.add_counter_read_from("conv_matchmaking_requests_total", "matchmaking requests stored",
-                                [&requests] { return double(requests.requests.load()); });
-  metrics.add_counter_read_from("conv_matches_total", "sessions created by a match",
-                                [&requests] { return double(requests.matches.load()); });
-  metrics.add_counter_read_from(
-      "conv_matchmaking_requests_ended_total", "requests that ended unmatched, by status",
-      [&requests] { return double(requests.expired.load()); }, "status=\"expired\"");
-  metrics.add_counter_read_from(
-      "conv_matchmaking_requests_ended_total", "requests that ended unmatched, by status",
-      [&requests] { return double(requests.cancelled.load()); }, "status=\"cancelled\"");
+  count("conv_matchmaking_requests_total", "matchmaking requests stored", requests.requests);
+  count("conv_matches_total", "sessions created by a match", requests.matches);
+  const char* unmatched = "requests that ended unmatched, by status";
+  count("conv_matchmaking_requests_ended_total", unmatched, requests.expired, "status=\"expired\"");
+  count("conv_matchmaking_requests_ended_total", unmatched, requests.cancelled,
+        "status=\"cancelled\"");
   const auto& transitions = service.lifecycle.totals();
-  metrics.add_counter_read_from("conv_sessions_started_total", "calls that started",
-                                [&transitions] { return double(transitions.started.load()); });
-  metrics.add_counter_read_from(
-      "conv_sessions_ended_total", "sessions that ended, by status",
-      [&transitions] { return double(transitions.completed.load()); }, "status=\"completed\"");
-  metrics.add_counter_read_from(
-      "conv_sessions_ended_total", "sessions that ended, by status",
-      [&transitions] { return double(transitions.cancelled.load()); }, "status=\"cancelled\"");
+  count("conv_sessions_started_total", "calls that started", transitions.started);
+  const char* ended = "sessions that ended, by status";
+  count("conv_sessions_ended_total", ended, transitions.completed, "status=\"completed\"");
+  count("conv_sessions_ended_total", ended, transitions.cancelled, "status=\"cancelled\"");
 }
 
 }  // namespace conv

@@ -157,6 +157,11 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
   const bool proxied = clients_.trusts(peer_address);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  // A refusal the connection ends with (the caller closes it): counted, then sent.
+  auto send_refusal = [&](string_response res) -> asio::awaitable<void> {
+    count_response(res.result_int());
+    co_await http::async_write(stream, res, use_tuple);
+  };
   for (;;) {
     if (stopping_) co_return;
     skip_an_empty_line(buffer);
@@ -169,8 +174,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     if (ec) {
       if (auto refusal = refusal_for_read_failure(ec)) {
         auto res = closing_error_response(11, *refusal);
-        count_response(res.result_int());
-        co_await http::async_write(stream, res, use_tuple);
+        co_await send_refusal(std::move(res));
         co_await close_gracefully(stream);
       }
       co_return;  // closed or timed out: nobody to answer
@@ -181,8 +185,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       auto res = closing_error_response(
           header.get().version(),
           make_error(errc::service_unavailable, "the service is shutting down"));
-      count_response(res.result_int());
-      co_await http::async_write(stream, res, use_tuple);
+      co_await send_refusal(std::move(res));
       co_return;
     }
     const auto started = std::chrono::steady_clock::now();
@@ -195,8 +198,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     auto& req = header.get();
     if (auto refusal = check_and_normalize(req)) {
       auto res = closing_error_response(req.version(), *refusal);
-      count_response(res.result_int());
-      co_await http::async_write(stream, res, use_tuple);
+      co_await send_refusal(std::move(res));
       co_await close_gracefully(stream);
       co_return;
     }
@@ -208,8 +210,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
       if (path != "/ws") {
         auto res =
             closing_error_response(req.version(), make_error(errc::not_found, "no such route"));
-        count_response(res.result_int());
-        co_await http::async_write(stream, res, use_tuple);
+        co_await send_refusal(std::move(res));
         co_return;
       }
       stream.expires_never();
@@ -235,8 +236,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     if (auto length = header.content_length(); length && *length > limits_.max_json_body) {
       auto res = closing_error_response(
           req.version(), make_error(errc::payload_too_large, "the request body is too large"));
-      count_response(res.result_int());
-      co_await http::async_write(stream, res, use_tuple);
+      co_await send_refusal(std::move(res));
       co_await close_gracefully(stream);
       co_return;
     }
@@ -255,8 +255,7 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
     if (read_ec) {
       if (auto refusal = refusal_for_read_failure(read_ec)) {
         auto res = closing_error_response(full.get().version(), *refusal);
-        count_response(res.result_int());
-        co_await http::async_write(stream, res, use_tuple);
+        co_await send_refusal(std::move(res));
         co_await close_gracefully(stream);
       }
       co_return;

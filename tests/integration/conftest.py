@@ -229,6 +229,17 @@ def service(make_service):
     return make_service()
 
 
+def wait_ready(service, ready, timeout=10):
+    """/readyz once it says `ready` (or not): its body."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = service.get("/readyz")
+        if (r.status_code == 200) == ready:
+            return r.json()
+        assert time.monotonic() < deadline, r.text
+        time.sleep(0.1)
+
+
 def pair(service, a="marie", b="jean", language="en", level="B1"):
     """Two users connected over WebSocket and matched: returns (ws_a, ws_b, session)."""
     wa, wb = service.ws(a), service.ws(b)

@@ -44,6 +44,18 @@ def test_a_live_session_survives_a_restart_and_its_timers_resume(make_service):
     assert e["endReason"] == "dropped"
 
 
+def unix_time(rfc3339):
+    return datetime.datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
+
+
+def killed_during_a_call(svc):
+    """marie and jean in an active call, then the service SIGKILLed: (session, when)."""
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    svc.stop(signal.SIGKILL)
+    return s, time.time()
+
+
 def session_once_not(svc, session_id, status, timeout):
     """The session as marie sees it once its status is no longer `status`."""
     deadline = time.monotonic() + timeout
@@ -68,7 +80,7 @@ def test_a_call_nobody_resumes_after_a_restart_does_not_count_the_downtime(make_
     ended = session_once_not(svc, s["id"], "active", timeout=15)
     assert ended["status"] == "cancelled" and ended["endReason"] == "dropped"
     assert ended["actualDurationSeconds"] < 6
-    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    ended_at = unix_time(ended["endedAt"])
     assert ended_at <= stopped + 0.5  # within the marking interval of the stop, not at the restart
 
 
@@ -76,10 +88,7 @@ def test_a_second_restart_before_anyone_is_heard_keeps_the_first_runs_mark(make_
     # The run in between heard nobody from the call: its own mark is not the call's last
     # sign of life, the first run's is, however many restarts come before the verdict.
     svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "3", "CONV_MIN_COMPLETED_S": "6"})
-    wa, wb, s = pair(svc)
-    connect(svc, wa, wb, s)
-    svc.stop(signal.SIGKILL)
-    stopped = time.time()
+    s, stopped = killed_during_a_call(svc)
     time.sleep(4)
     svc.start(svc.port)
     time.sleep(1.5)  # up for less than a heartbeat timeout; nobody from the call comes back
@@ -89,7 +98,7 @@ def test_a_second_restart_before_anyone_is_heard_keeps_the_first_runs_mark(make_
     svc.start(svc.port)
     ended = session_once_not(svc, s["id"], "active", timeout=15)
     assert ended["status"] == "cancelled" and ended["endReason"] == "dropped", ended
-    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    ended_at = unix_time(ended["endedAt"])
     assert ended_at <= stopped + 0.5, (ended, stopped)
 
 
@@ -98,10 +107,7 @@ def test_a_call_ends_where_its_first_participant_fell_silent_across_restarts(mak
     # restart, whichever of their timers fires first, the call ends at jean's last sign of
     # life: the first run's mark (marie's is the second run's).
     svc = make_service({"CONV_HEARTBEAT_TIMEOUT_S": "4", "CONV_MIN_COMPLETED_S": "600"})
-    wa, wb, s = pair(svc)
-    connect(svc, wa, wb, s)
-    svc.stop(signal.SIGKILL)
-    first_stop = time.time()
+    s, first_stop = killed_during_a_call(svc)
     time.sleep(1)
     svc.start(svc.port)
     wa = svc.ws("marie")
@@ -112,7 +118,7 @@ def test_a_call_ends_where_its_first_participant_fell_silent_across_restarts(mak
     svc.stop(signal.SIGKILL)
     svc.start(svc.port)
     ended = session_once_not(svc, s["id"], "active", timeout=15)
-    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    ended_at = unix_time(ended["endedAt"])
     assert ended["endReason"] == "dropped" and ended_at <= first_stop + 0.5, (ended, first_stop)
 
 
@@ -132,7 +138,7 @@ def test_a_call_whose_limit_passed_while_down_and_nobody_resumes_is_dropped_not_
     ended = session_once_not(svc, s["id"], "active", timeout=15)
     assert (ended["status"], ended["endReason"]) == ("cancelled", "dropped"), ended
     assert ended["actualDurationSeconds"] < 6
-    ended_at = datetime.datetime.fromisoformat(ended["endedAt"].replace("Z", "+00:00")).timestamp()
+    ended_at = unix_time(ended["endedAt"])
     assert ended_at <= stopped + 0.5
 
 

@@ -20,16 +20,6 @@ def test_health_and_readiness(service):
     assert r.json()["stores"] == {"store": "up", "events": "up", "audio": "up"}
 
 
-def wait_ready(service, ready, timeout=10):
-    deadline = time.monotonic() + timeout
-    while True:
-        r = service.get("/readyz")
-        if (r.status_code == 200) == ready:
-            return r.json()
-        assert time.monotonic() < deadline, r.text
-        time.sleep(0.1)
-
-
 def test_audio_storage_that_cannot_be_written_is_not_ready_and_recovers(service):
     audio = service.data_dir / "audio"
     shutil.rmtree(audio)

@@ -9,16 +9,6 @@ import pytest
 from conftest import *  # noqa: F401,F403
 
 
-def wait_readyz(service, ready, timeout=10):
-    deadline = time.monotonic() + timeout
-    while True:
-        r = service.get("/readyz")
-        if (r.status_code == 200) == ready:
-            return r.json()
-        assert time.monotonic() < deadline, r.text
-        time.sleep(0.1)
-
-
 def test_a_second_instance_on_the_same_data_dir_is_refused(service):
     p = subprocess.run([str(BINARY)], env={**service.env, "CONV_LISTEN": "127.0.0.1:0"}, capture_output=True,
                        timeout=20, cwd=service.data_dir.parent)
@@ -46,7 +36,7 @@ def test_writes_are_refused_once_the_data_dir_is_removed_and_it_is_not_made_agai
     shutil.rmtree(service.data_dir)
     r = service.join("bea")
     assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE", r.text
-    body = wait_readyz(service, ready=False)
+    body = wait_ready(service, ready=False)
     assert body["stores"]["store"] == "down", body
     time.sleep(1.2)  # another probe: none of them makes the directory again
     service.get("/readyz")
@@ -61,7 +51,7 @@ def test_writes_resume_when_a_renamed_data_dir_is_put_back(service):
     os.rename(moved, service.data_dir)
     r = service.join("ada")
     assert r.status_code == 202, r.text
-    wait_readyz(service, ready=True)
+    wait_ready(service, ready=True)
     service.restart()
     assert service.get("/matchmaking/status", "ada").json()["status"] == "pending"
 
@@ -84,15 +74,15 @@ def test_readyz_reports_a_full_disk_and_recovers_when_space_is_freed(small_disk,
     svc.start()
     try:
         assert svc.join("ada").status_code == 202
-        wait_readyz(svc, ready=True)
+        wait_ready(svc, ready=True)
         filler = small_disk / "filler"
         subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
-        body = wait_readyz(svc, ready=False)
+        body = wait_ready(svc, ready=False)
         assert body["stores"] == {"store": "down", "events": "down", "audio": "down"}, body
         r = svc.join("bea", level="C2")
         assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE", r.text
         filler.unlink()
-        wait_readyz(svc, ready=True)
+        wait_ready(svc, ready=True)
         assert svc.join("bea", level="C2").status_code == 202
         assert "is down: store: the disk is full" in svc.log_path.read_text()
     finally:

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <initializer_list>
+
 namespace conv::app {
 namespace {
 
@@ -20,13 +23,21 @@ struct recorded_liveness : ports::liveness_record {
 
 const timestamp t0(1'800'000'000'000ms);
 
+// A start at `at` that resumes `live` calls (session, participant 1, participant 2) from
+// what `record` holds of the previous run, as conversation_service::start does.
+void restart(resumed_calls& calls, recorded_liveness& record, timestamp at,
+             std::initializer_list<std::array<const char*, 3>> live) {
+  calls.resuming(at, record);
+  for (const auto& [session, p1, p2] : live)
+    calls.resume_call(session, p1, p2);
+  calls.resumed(record);
+}
+
 TEST(ResumedCalls, ACallNobodyIsHeardFromEndedWhenThePreviousRunStopped) {
   recorded_liveness record;
   record.alive = t0 + 10s;
   resumed_calls calls;
-  calls.resuming(t0 + 60s, record);
-  calls.resume_call("s1", "marie", "jean");
-  calls.resumed(record);
+  restart(calls, record, t0 + 60s, {{"s1", "marie", "jean"}});
   EXPECT_EQ(calls.restarted_at(), t0 + 60s);
   EXPECT_EQ(calls.silent_since("s1"), t0 + 10s);
   ASSERT_TRUE(record.kept);
@@ -42,9 +53,7 @@ TEST(ResumedCalls, AParticipantTheRunInBetweenNeverHeardKeepsTheOlderMark) {
   record.alive = t0 + 70s;
   record.before = {{{"s1", "jean"}, t0 + 10s}};
   resumed_calls calls;
-  calls.resuming(t0 + 90s, record);
-  calls.resume_call("s1", "marie", "jean");
-  calls.resumed(record);
+  restart(calls, record, t0 + 90s, {{"s1", "marie", "jean"}});
   EXPECT_EQ(calls.silent_since("s1"), t0 + 10s);
   EXPECT_EQ(record.kept->at({"s1", "jean"}), t0 + 10s);  // carried to the next start
   EXPECT_EQ(record.kept->at({"s1", "marie"}), t0 + 70s);
@@ -58,10 +67,7 @@ TEST(ResumedCalls, AnEndedCallIsNotCarriedToTheNextStart) {
   recorded_liveness record;
   record.alive = t0 + 10s;
   resumed_calls calls;
-  calls.resuming(t0 + 60s, record);
-  calls.resume_call("s1", "marie", "jean");
-  calls.resume_call("s2", "ada", "bob");
-  calls.resumed(record);
+  restart(calls, record, t0 + 60s, {{"s1", "marie", "jean"}, {"s2", "ada", "bob"}});
   calls.ended("s1");
   EXPECT_EQ(*record.kept,
             (ports::unheard_participants{{{"s2", "ada"}, t0 + 10s}, {{"s2", "bob"}, t0 + 10s}}));
@@ -74,9 +80,7 @@ TEST(ResumedCalls, AFirstStartResumesNothing) {
   recorded_liveness record;  // no mark: nothing ran here before
   record.before = {{{"stale", "x"}, t0}};
   resumed_calls calls;
-  calls.resuming(t0, record);
-  calls.resume_call("s1", "marie", "jean");
-  calls.resumed(record);
+  restart(calls, record, t0, {{"s1", "marie", "jean"}});
   EXPECT_FALSE(calls.restarted_at());
   EXPECT_TRUE(record.kept->empty());  // and an old list is cleared
 }
