@@ -1,8 +1,10 @@
 """Fixtures that start the real binary on a free port and talk to it over real sockets."""
+import ctypes
 import json
 import os
 import pathlib
 import queue
+import shutil
 import signal
 import subprocess
 import threading
@@ -238,6 +240,20 @@ def wait_ready(service, ready, timeout=10):
             return r.json()
         assert time.monotonic() < deadline, r.text
         time.sleep(0.1)
+
+
+def put_in_the_way(path, kind):
+    """Replaces what is at `path` with an empty file (kind "file") or directory ("dir") in one
+    step, and removes what was there. Removing and then creating races with the service, which
+    makes its audio directory and event log again while it probes; renameat2(RENAME_EXCHANGE)
+    leaves no moment at which the path is free."""
+    blocker = path.with_name(path.name + ".blocker")
+    blocker.mkdir() if kind == "dir" else blocker.write_text("in the way")
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    if libc.renameat2(at_fdcwd, bytes(path), at_fdcwd, bytes(blocker), rename_exchange) != 0:
+        raise OSError(ctypes.get_errno(), "renameat2", str(path))
+    shutil.rmtree(blocker) if blocker.is_dir() else blocker.unlink()
 
 
 def pair(service, a="marie", b="jean", language="en", level="B1"):

@@ -3,7 +3,6 @@ import concurrent.futures
 import hashlib
 import json
 import os
-import shutil
 import socket
 import time
 
@@ -113,8 +112,7 @@ def test_a_recording_left_by_a_failed_commit_does_not_block_the_next_upload(serv
 def test_storage_that_cannot_be_written_gives_503_and_recovers_without_a_restart(service):
     wa, wb, s = active_session(service)
     audio = service.data_dir / "audio"
-    shutil.rmtree(audio)
-    audio.write_text("in the way")
+    put_in_the_way(audio, "file")
     data = os.urandom(32 * 1024)
     r = service.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=data,
                         headers={"Content-Type": "audio/ogg"})

@@ -3,7 +3,6 @@ import email.utils
 import json
 import os
 import pathlib
-import shutil
 import socket
 import subprocess
 import time
@@ -22,8 +21,7 @@ def test_health_and_readiness(service):
 
 def test_audio_storage_that_cannot_be_written_is_not_ready_and_recovers(service):
     audio = service.data_dir / "audio"
-    shutil.rmtree(audio)
-    audio.write_text("in the way")  # the service cannot make its directory while this is here
+    put_in_the_way(audio, "file")  # the service cannot make its directory while this is here
     body = wait_ready(service, False)
     assert body["status"] == "unavailable" and body["stores"]["audio"] == "down"
     assert body["stores"]["store"] == "up"
@@ -33,8 +31,7 @@ def test_audio_storage_that_cannot_be_written_is_not_ready_and_recovers(service)
 
 def test_an_event_log_that_cannot_be_written_loses_nothing(service):
     log = service.data_dir / "events.jsonl"
-    log.unlink()
-    log.mkdir()  # the sink cannot start a new file while this is in the way
+    put_in_the_way(log, "dir")  # the sink cannot start a new file while this is in the way
     service.ws("waiter")
     service.join("waiter")
     body = wait_ready(service, False)

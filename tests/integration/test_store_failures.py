@@ -33,7 +33,12 @@ def test_the_refusal_names_the_process_that_holds_the_lock_whatever_the_file_say
 
 def test_writes_are_refused_once_the_data_dir_is_removed_and_it_is_not_made_again(service):
     assert service.join("ada").status_code == 202
-    shutil.rmtree(service.data_dir)
+    # Removed in one step: rmtree empties the directory entry by entry, and the service may
+    # meanwhile probe its audio directory or reopen its event log in it, leaving rmdir a
+    # non-empty directory. Renamed away first, the path is gone at once, as after `rm -rf`.
+    gone = service.data_dir.with_name("gone")
+    os.rename(service.data_dir, gone)
+    shutil.rmtree(gone)
     r = service.join("bea")
     assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE", r.text
     body = wait_ready(service, ready=False)
