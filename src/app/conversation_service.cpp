@@ -37,6 +37,7 @@ ports::task<void> conversation_service::start(ports::liveness_record* liveness) 
     switch (key.kind) {
       case ports::timer_kind::request_expiry:
       case ports::timer_kind::presence_grace:
+      case ports::timer_kind::rematch:
         co_await matching.on_timer(std::move(key), due);
         break;
       default:

@@ -101,12 +101,20 @@ ports::task<join_outcome> matchmaker::join(std::string user, domain::join_wish w
   if (second->verdict == join_verdict::matched) {
     auto matched = co_await complete_match(request, true, std::move(*second->partner));
     if (matched) co_return matched;
-    // The match could not be stored and the request is back in line, stored: it is pending,
-    // and waits and expires like any other.
+    // The match could not be stored and both requests are back in line, stored: this one
+    // is pending, and waits and expires like any other. Nobody else would match the two
+    // while no one joins their queue: this request tries again itself.
     log_failure("match", result<void>(matched.error()));
+    co_await schedule_rematch(request);
   }
   co_await schedule_request_timers(request, now);
   co_return join_outcome{std::move(request), std::nullopt};
+}
+
+boost::asio::awaitable<void> matchmaker::schedule_rematch(const matchmaking_request& r) {
+  log_failure("schedule rematch",
+              co_await ctx_.scheduler.schedule({timer_kind::rematch, r.id, r.user_id},
+                                               ctx_.clock.now() + retry_backoff::first_delay));
 }
 
 boost::asio::awaitable<void> matchmaker::schedule_request_timers(const matchmaking_request& r,
@@ -248,6 +256,8 @@ boost::asio::awaitable<void> matchmaker::on_timer(timer_key key, timestamp) {
 boost::asio::awaitable<bool> matchmaker::run_request_timer(const timer_key& key) {
   // Plain ifs around each co_await: GCC 12 miscompiles co_await inside a conditional
   // expression.
+  if (key.kind == timer_kind::rematch)
+    co_return co_await rematch(key.user, key.id) != rematch_outcome::store_down;
   const bool expiry = key.kind == timer_kind::request_expiry;
   if (!expiry && key.kind != timer_kind::presence_grace) co_return true;
   if (!expiry && ctx_.hub.is_online(key.id)) co_return true;
@@ -322,7 +332,9 @@ ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {
             [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
   for (auto r = pending.begin(); r != pending.end(); ++r) {
     if (r < expired) {
-      if (co_await matched_at_start(*r)) continue;
+      const auto outcome = co_await rematch(r->user_id, r->id, true);
+      if (outcome == rematch_outcome::no_longer_waiting) continue;
+      if (outcome == rematch_outcome::store_down) co_await schedule_rematch(*r);
     } else {
       auto restored = co_await ctx_.queue.restore(queued_from(*r));
       if (!restored) co_return restored.error();
@@ -337,29 +349,39 @@ ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {
   co_return result<void>{};
 }
 
-boost::asio::awaitable<bool> matchmaker::matched_at_start(const matchmaking_request& r) {
-  auto removed = co_await ctx_.queue.remove(r.user_id, r.id);
+boost::asio::awaitable<matchmaker::rematch_outcome> matchmaker::rematch(std::string user,
+                                                                        std::string request_id,
+                                                                        bool at_start) {
+  auto removed = co_await ctx_.queue.remove(user, request_id);
   if (!removed) {
     log_failure("rematch", result<void>(removed.error()));
-    co_return false;
+    co_return removed.error().code == errc::service_unavailable ? rematch_outcome::store_down
+                                                                : rematch_outcome::waiting;
   }
-  if (!*removed) co_return true;  // already taken as a newer request's partner
-  auto decision = co_await ctx_.queue.take_partner_or_reserve(**removed);
+  if (!*removed) co_return rematch_outcome::no_longer_waiting;
+  auto entry = std::move(**removed);
+  auto decision = co_await ctx_.queue.take_partner_or_reserve(entry);
   if (decision && decision->verdict == join_verdict::reserved)
-    decision = co_await ctx_.queue.take_partner_or_publish(**removed);
+    decision = co_await ctx_.queue.take_partner_or_publish(entry);
   if (decision && decision->verdict == join_verdict::matched) {
-    auto matched = co_await complete_match(r, true, std::move(*decision->partner));
+    auto matched =
+        co_await complete_match(pending_from(entry), true, std::move(*decision->partner));
     if (matched) {
       // Both participants are offline at start, like those of a session resumed waiting.
-      lifecycle_.repeat_match_found_on_connect(matched->session->id);
-      co_return true;
+      // Later, this request's own wait is over too (at start its timers are not set yet).
+      if (at_start)
+        lifecycle_.repeat_match_found_on_connect(matched->session->id);
+      else
+        co_await cancel_request_timers(entry.request_id, entry.user_id);
+      co_return rematch_outcome::no_longer_waiting;
     }
-    log_failure("match at start", result<void>(matched.error()));  // both are back in line
-    co_return false;
+    log_failure("rematch", result<void>(matched.error()));  // both are back in line
+    co_return matched.error().code == errc::service_unavailable ? rematch_outcome::store_down
+                                                                : rematch_outcome::waiting;
   }
   if (!decision || decision->verdict != join_verdict::queued)
-    log_failure("restore", co_await ctx_.queue.restore(std::move(**removed)));
-  co_return false;
+    log_failure("restore", co_await ctx_.queue.restore(std::move(entry)));
+  co_return rematch_outcome::waiting;
 }
 
 }  // namespace conv::app

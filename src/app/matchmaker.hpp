@@ -41,9 +41,17 @@ class matchmaker {
  private:
   ports::task<join_outcome> complete_match(domain::matchmaking_request joiner, bool joiner_stored,
                                            ports::queued_request partner);
-  // Takes `r`, in line at start, out and back in as a join would: true when it is now
-  // matched (here, or already as a newer request's partner).
-  boost::asio::awaitable<bool> matched_at_start(const domain::matchmaking_request& r);
+  // no_longer_waiting: matched now, or no longer in line (matched as a newer request's
+  // partner, left or expired); waiting: in line, nobody suits it; store_down: in line, and
+  // a match was found but could not be stored.
+  enum class rematch_outcome { no_longer_waiting, waiting, store_down };
+  // Takes a request in line out and back in as a join would, so that it is matched with a
+  // request that suits it and is already waiting: at start (two requests a run left
+  // pending side by side), and after its match could not be stored.
+  boost::asio::awaitable<rematch_outcome> rematch(std::string user, std::string request_id,
+                                                  bool at_start = false);
+  // A rematch of `r` in a moment, when the store may be back.
+  boost::asio::awaitable<void> schedule_rematch(const domain::matchmaking_request& r);
   // Ends a queued request (leave, expiry, presence, removal) once the queue gave it up: the
   // entry is the stored pending request, so nothing is read. When the change cannot be
   // stored, the request goes back in line.

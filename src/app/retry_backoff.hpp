@@ -10,11 +10,13 @@ namespace conv::app {
 
 class retry_backoff {
  public:
+  static constexpr std::chrono::milliseconds first_delay{1000};
+
   // Suspends the calling coroutine (on its own executor) for the next delay.
   boost::asio::awaitable<void> wait();
 
  private:
-  std::chrono::milliseconds next_{1000};
+  std::chrono::milliseconds next_{first_delay};
 };
 
 }  // namespace conv::app

@@ -1,10 +1,12 @@
 #include "ports/scheduler.hpp"
 
+#include <iterator>
+
 namespace conv::ports {
 namespace {
 
-constexpr std::string_view kind_names[] = {"connect", "heartbeat", "max_duration", "expiry",
-                                           "presence"};
+constexpr std::string_view kind_names[] = {"connect", "heartbeat", "max_duration",
+                                           "expiry",  "presence",  "rematch"};
 
 }  // namespace
 
@@ -24,7 +26,7 @@ std::optional<timer_key> timer_key::decode(std::string_view text) {
   if (first == std::string_view::npos) return std::nullopt;
   timer_key key;
   bool known = false;
-  for (int k = 0; k < 5; ++k)
+  for (int k = 0; k < int(std::size(kind_names)); ++k)
     if (kind_names[k] == text.substr(0, first)) key.kind = timer_kind(k), known = true;
   if (!known) return std::nullopt;
   const auto rest = text.substr(first + 1);

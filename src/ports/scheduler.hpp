@@ -18,6 +18,7 @@ enum class timer_kind {
   max_duration,       // id = session
   request_expiry,     // id = request, user = its owner
   presence_grace,     // id = user
+  rematch,            // id = request, user = its owner: its match could not be stored
 };
 
 struct timer_key {

@@ -130,6 +130,26 @@ class MatchmakerWithAFailingStore : public ::testing::Test {
   session_lifecycle lifecycle{ctx};
   matchmaker matching{ctx, lifecycle};
 
+  // Runs one coroutine to its end (through any pause it takes).
+  template <class T>
+  T run(asio::awaitable<T> work) {
+    asio::io_context io;
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
+      if (e) std::rethrow_exception(e);
+      out = std::move(value);
+    });
+    io.run();
+    return std::move(*out);
+  }
+  void run(asio::awaitable<void> work) {
+    asio::io_context io;
+    asio::co_spawn(io, std::move(work), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+    io.run();
+  }
+
   // Runs the joins of `users` side by side; their outcomes in the same order.
   std::vector<result<join_outcome>> join_together(std::vector<std::string> users) {
     asio::io_context io;
@@ -153,35 +173,56 @@ class MatchmakerWithAFailingStore : public ::testing::Test {
   }
 };
 
-TEST_F(MatchmakerWithAFailingStore, AMatchThatCannotBeStoredLeavesBothInLineAsTheyAreStored) {
+TEST_F(MatchmakerWithAFailingStore, AMatchThatCannotBeStoredIsTriedAgainUntilTheStoreTakesIt) {
   // a and b join together: both requests are stored (commits 1 and 2), and whoever
-  // publishes second is matched with the other; that match (commit 3) fails.
-  store.failing = {3};
+  // publishes second is matched with the other; that match (commit 3) fails, and so does
+  // the first attempt again (commit 4).
+  store.failing = {3, 4};
   auto first = join_together({"a", "b"});
   // Both requests are stored and waiting: both joins answer pending.
   for (const auto& joined : first) {
     ASSERT_TRUE(joined) << joined.error().message;
     EXPECT_FALSE(joined->session);
   }
-  // b's request is the stored one that is not a's.
-  std::string b_request;
-  for (const auto& [key, version] : store.versions)
-    if (key.starts_with("request:") && key != "request:" + first[0]->request.id) b_request = key;
-  ASSERT_FALSE(b_request.empty());
-  EXPECT_EQ(store.versions.at(b_request), 1);
-  // b is back in line, and its request still expires.
-  const auto b_id = b_request.substr(std::string("request:").size());
-  EXPECT_TRUE(scheduler.pending.count(
-      ports::timer_key(ports::timer_kind::request_expiry, b_id, "b").encode()));
-  // The next two joiners are matched with a and b, as the store has them.
-  auto next = join_together({"c"});
-  ASSERT_TRUE(next[0]) << next[0].error().message;
-  ASSERT_TRUE(next[0]->session);
-  auto last = join_together({"d"});
-  ASSERT_TRUE(last[0]) << last[0].error().message;
-  ASSERT_TRUE(last[0]->session);
-  EXPECT_EQ(last[0]->session->participant1_id, "b");
-  EXPECT_EQ(store.versions.at(b_request), 2);
+  // Both still expire, and the one whose match failed is to try again.
+  for (const auto& joined : first)
+    EXPECT_TRUE(
+        scheduler.pending.count(ports::timer_key(ports::timer_kind::request_expiry,
+                                                 joined->request.id, joined->request.user_id)
+                                    .encode()));
+  std::optional<ports::timer_key> rematch;
+  for (const auto& [key, due] : scheduler.pending)
+    if (key.starts_with("rematch/")) rematch = ports::timer_key::decode(key);
+  ASSERT_TRUE(rematch);
+  // Nobody joins again: the two are matched by the rematch once the store takes it, with
+  // their requests as the store has them (version 1, so the version check passes).
+  run(matching.on_timer(*rematch, clock.now()));  // through one pause after the failed attempt
+  EXPECT_EQ(store.commits, 5);
+  for (const auto& joined : first)
+    EXPECT_EQ(store.versions.at("request:" + joined->request.id), 2);
+  auto session = sessions.of_user("b");
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->participant1, "a");  // who waited longer is the initiator
+  EXPECT_EQ(session->participant2, "b");
+  // The match ended both requests' waits.
+  for (const auto& joined : first)
+    EXPECT_FALSE(
+        scheduler.pending.count(ports::timer_key(ports::timer_kind::request_expiry,
+                                                 joined->request.id, joined->request.user_id)
+                                    .encode()));
+}
+
+TEST_F(MatchmakerWithAFailingStore, ARematchOfARequestNoLongerInLineDoesNothing) {
+  auto joined = join_together({"a"});
+  ASSERT_TRUE(joined[0]);
+  ASSERT_TRUE(run(matching.leave("a")));
+  const auto commits = store.commits;
+  run(matching.on_timer(ports::timer_key(ports::timer_kind::rematch, joined[0]->request.id, "a"),
+                        clock.now()));
+  EXPECT_EQ(store.commits, commits);
+  auto next = join_together({"b"});  // a is not waiting any more
+  ASSERT_TRUE(next[0]);
+  EXPECT_FALSE(next[0]->session);
 }
 
 TEST_F(MatchmakerWithAFailingStore, ARequestExpiresOnceTheStoreIsBackEvenIfItFailedWhenDue) {
