@@ -152,6 +152,11 @@ boost::asio::awaitable<outbound_message> signaling_relay::handle(const std::stri
 
   if (m.kind == client_message::heartbeat) {
     auto counted = co_await lifecycle_.on_heartbeat(user, std::move(session_id));
+    // A heartbeat is always answered (contract): one naming a session that has just ended
+    // (the client's timer raced `session-ended`) or was never the sender's counts for no
+    // session, and its ack says so by naming none.
+    if (!counted && counted.error().code == errc::session_not_found)
+      co_return messages::heartbeat_ack("");
     if (!counted) co_return refuse(counted.error().code, counted.error().message);
     co_return messages::heartbeat_ack(*counted);
   }

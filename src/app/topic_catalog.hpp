@@ -57,6 +57,8 @@ class topic_catalog {
   // Puts `t` in the snapshot unless the snapshot holds a newer version of it.
   void remember(const domain::topic& t);
   std::shared_ptr<const snapshot> current() const;
+  // Whether the snapshot has a topic with that id (active or not).
+  bool holds(std::string_view id) const;
 
   ports::topic_store& store_;
   ports::clock& clock_;

@@ -65,8 +65,12 @@ std::optional<std::int64_t> body_reader::integer(std::string_view field, std::in
   if (v->is_int64()) n = v->get_int64();
   if (v->is_uint64() && v->get_uint64() <= std::uint64_t(max)) n = std::int64_t(v->get_uint64());
   if (!n) {
-    problem(std::string(field), v->is_number() ? fmt::format("must be between {} and {}", min, max)
-                                               : std::string("must be an integer"));
+    // A number that is no integer (1.5, or 1.0: JSON keeps the difference) is told so; only
+    // an integer out of range is told the range.
+    problem(std::string(field), v->is_uint64() ? fmt::format("must be between {} and {}", min, max)
+                                : v->is_number()
+                                    ? fmt::format("must be a whole number from {} to {}", min, max)
+                                    : std::string("must be an integer"));
     return std::nullopt;
   }
   if (*n < min || *n > max) {

@@ -42,7 +42,7 @@ result<join_wish> join_wish_from_body(const boost::json::value& body) {
   in.refuse_unknown_fields({"targetLanguageCode", "userLevel", "learningProfileId",
                             "preferredTopicId", "preferredDuration"});
   join_wish wish;
-  if (auto lang = in.text("targetLanguageCode", 5, true)) {
+  if (auto lang = in.text("targetLanguageCode", max_language_code_length, true)) {
     if (is_language_code(*lang))
       wish.target_language_code = *lang;
     else

@@ -13,7 +13,7 @@ result<topic> read_topic_fields(topic t, const boost::json::value& body, bool cr
   body_reader in(body);
   in.refuse_unknown_fields({"targetLanguageCode", "level", "title", "description",
                             "promptQuestions", "category", "estimatedDurationMinutes", "isActive"});
-  if (auto lang = in.text("targetLanguageCode", 5, creating)) {
+  if (auto lang = in.text("targetLanguageCode", max_language_code_length, creating)) {
     if (is_language_code(*lang))
       t.target_language_code = *lang;
     else

@@ -1,14 +1,68 @@
 #include "domain/validation.hpp"
 
+#include <algorithm>
+
 namespace conv::domain {
 
+namespace {
+
+// The 184 two-letter codes of ISO 639-1 (as Debian's iso-codes lists them), in order, two
+// letters each, a line per first letter.
+constexpr std::string_view iso_639_1 =
+    "aaabaeafakamanarasavayaz"
+    "babebgbhbibmbnbobrbs"
+    "cacechcocrcscucvcy"
+    "dadedvdz"
+    "eeeleneoeseteu"
+    "fafffifjfofrfy"
+    "gagdglgngugv"
+    "hahehihohrhthuhyhz"
+    "iaidieigiiikioisitiu"
+    "jajv"
+    "kakgkikjkkklkmknkokrkskukvkwky"
+    "lalblglilnloltlulv"
+    "mgmhmimkmlmnmrmsmtmy"
+    "nanbndnengnlnnnonrnvny"
+    "ocojomoros"
+    "papiplpspt"
+    "qu"
+    "rmrnrorurw"
+    "sascsdsesgsiskslsmsnsosqsrssstsusvsw"
+    "tatetgthtitktltntotrtstttwty"
+    "ugukuruz"
+    "vevivo"
+    "wawo"
+    "xh"
+    "yiyo"
+    "zazhzu";
+
+bool is_iso_639_1(std::string_view code) {
+  std::size_t low = 0, high = iso_639_1.size() / 2;
+  while (low < high) {
+    const auto mid = (low + high) / 2;
+    const auto here = iso_639_1.substr(mid * 2, 2);
+    if (here == code) return true;
+    if (here < code)
+      low = mid + 1;
+    else
+      high = mid;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool is_language_code(std::string_view text) {
-  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-  if (text.size() != 2 && text.size() != 5) return false;
-  if (!lower(text[0]) || !lower(text[1])) return false;
-  if (text.size() == 2) return true;
-  return text[2] == '-' && upper(text[3]) && upper(text[4]);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!is_iso_639_1(text.substr(0, 2))) return false;
+  const auto region = text.substr(std::min<std::size_t>(text.size(), 2));
+  if (region.empty()) return true;
+  // A BCP 47 region: two capital letters (ISO 3166-1, "pt-BR") or three digits (UN M.49,
+  // "es-419").
+  if (region[0] != '-') return false;
+  if (region.size() == 3) return upper(region[1]) && upper(region[2]);
+  return region.size() == 4 && digit(region[1]) && digit(region[2]) && digit(region[3]);
 }
 
 bool is_safe_id(std::string_view text) {

@@ -5,7 +5,9 @@
 
 namespace conv::domain {
 
-// Lowercase ISO 639-1, optionally with a region: "en", "fr", "pt-BR".
+// An ISO 639-1 code (lowercase), optionally with a BCP 47 region: "en", "fr", "pt-BR",
+// "es-419". At most max_language_code_length characters.
+inline constexpr std::size_t max_language_code_length = 6;
 bool is_language_code(std::string_view text);
 
 // Opaque ids we hand out (and the dev tools' user names): printable ASCII without spaces

@@ -56,9 +56,12 @@ std::vector<std::string> segments_of(const boost::urls::url_view& url) {
   return out;
 }
 
+// A parameter given empty (`?language=&level=B1`, as a form with a blank field sends it) is
+// one not given: every filter and the cursor treat it alike. When a parameter repeats, its
+// first value counts.
 std::optional<std::string> query_param(const boost::urls::url_view& url, std::string_view key) {
   auto it = url.params().find(key);
-  if (it == url.params().end()) return std::nullopt;
+  if (it == url.params().end() || (*it).value.empty()) return std::nullopt;
   return std::string((*it).value);
 }
 
@@ -243,7 +246,9 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
             domain::utf8_length(*category) <= domain::max_category_chars)
           q.filter.category = *category;
         else
-          invalid.details.push_back({"category", "must be at most 64 characters"});
+          invalid.details.push_back({"category", domain::is_valid_utf8(*category)
+                                                     ? "must be at most 64 characters"
+                                                     : "must be valid UTF-8"});
       }
       auto limit = limit_param(url, 20, app::max_topic_page);
       if (!limit) invalid.details.push_back(limit.error().details.front());
@@ -265,7 +270,9 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
       if (!body) co_return fail(body.error());
       auto created = co_await topics.create(*body);
       if (!created) co_return fail(created.error());
-      co_return respond(http::status::created, domain::to_json(*created));
+      auto res = respond(http::status::created, domain::to_json(*created));
+      res.set(http::field::location, "/topics/" + created->id);
+      co_return res;
     }
     if (seg.size() == 2) {
       if (method == http::verb::get) {

@@ -60,6 +60,23 @@ def test_signaling_after_the_session_ended_is_refused(service):
     assert wa.recv("error")["code"] == "SESSION_NOT_FOUND"
 
 
+def test_a_heartbeat_is_answered_even_for_a_session_that_has_ended(service):
+    # The client's heartbeat timer may fire just after `session-ended`: an ack, no error, and
+    # the ack names no session since the heartbeat counted for none.
+    wa, wb, s = pair(service)
+    connect(service, wa, wb, s)
+    wa.send({"type": "heartbeat", "sessionId": s["id"]})
+    assert wa.recv("heartbeat-ack") == {"type": "heartbeat-ack", "sessionId": s["id"]}
+    service.post(f"/sessions/{s['id']}/end", "marie")
+    wa.recv("session-ended", sessionId=s["id"])
+    wa.send({"type": "heartbeat", "sessionId": s["id"]})
+    assert wa.recv("heartbeat-ack") == {"type": "heartbeat-ack"}
+    wa.expect_nothing("error")
+    eve = service.ws("eve")  # and for a session that was never the sender's
+    eve.send({"type": "heartbeat", "sessionId": s["id"]})
+    assert eve.recv("heartbeat-ack") == {"type": "heartbeat-ack"}
+
+
 def test_bad_messages_get_the_contracts_codes(service):
     w = service.ws("alice")
     w.send("{not json")

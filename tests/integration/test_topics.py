@@ -1,18 +1,22 @@
 """Topics over REST: the starter catalogue, filters, pagination, and administration."""
 import concurrent.futures
 
+import pytest
+
 from conftest import *  # noqa: F401,F403
 
 
-def test_a_fresh_store_has_starter_topics_for_every_level(service):
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de", "it", "pt-BR"])
+def test_a_fresh_store_has_starter_topics_for_every_level(service, language):
     levels = set()
     cursor = None
     while True:
-        r = service.get("/topics?language=fr&limit=100" + (f"&cursor={cursor}" if cursor else ""), "alice")
+        r = service.get(f"/topics?language={language}&limit=100" + (f"&cursor={cursor}" if cursor else ""),
+                        "alice")
         assert r.status_code == 200, r.text
         page = r.json()
         levels |= {t["level"] for t in page["items"]}
-        assert all(t["targetLanguageCode"] == "fr" and t["isActive"] for t in page["items"])
+        assert all(t["targetLanguageCode"] == language and t["isActive"] for t in page["items"])
         cursor = page["nextCursor"]
         if not cursor:
             break
@@ -63,6 +67,33 @@ def test_bad_query_parameters_are_validation_failures(service):
     assert error["code"] == "VALIDATION_FAILED"
     assert {d["field"] for d in error["details"]} == {"level", "limit", "language"}
     assert service.get("/topics?cursor=../../etc", "alice").json()["error"]["code"] == "VALIDATION_FAILED"
+    # A cursor that names no topic was not given out by the service: refused, not an empty page.
+    r = service.get("/topics?cursor=zzz", "alice")
+    assert r.status_code == 400 and r.json()["error"]["details"] == [{"field": "cursor", "problem": "is not valid"}]
+    # Messages that say what is wrong.
+    r = service.get("/topics", "alice", params={"category": b"\xff"})
+    assert r.json()["error"]["details"] == [{"field": "category", "problem": "must be valid UTF-8"}], r.text
+
+
+def test_a_language_code_must_name_a_language(service):
+    r = service.get("/topics?language=xx", "alice")
+    assert r.status_code == 400 and r.json()["error"]["details"][0]["field"] == "language"
+    assert service.get("/topics?language=es-419", "alice").status_code == 200
+    r = service.post("/topics", "root", {"targetLanguageCode": "qq", "level": "B1", "title": "x"}, admin=True)
+    assert r.status_code == 400 and r.json()["error"]["details"][0]["field"] == "targetLanguageCode"
+    r = service.post("/topics", "root", {"targetLanguageCode": "es-419", "level": "B1", "title": "El barrio"},
+                     admin=True)
+    assert r.status_code == 201, r.text
+
+
+def test_empty_query_parameters_are_parameters_not_given(service):
+    # As a form with blank fields sends them: no filter, the default limit, the first page.
+    everything = service.get("/topics", "alice").json()
+    r = service.get("/topics?language=&level=&category=&limit=&cursor=", "alice")
+    assert r.status_code == 200, r.text
+    assert r.json() == everything
+    r = service.get("/sessions?status=&limit=&cursor=", "alice")
+    assert r.status_code == 200, r.text
 
 
 def test_topics_need_a_token(service):
@@ -78,6 +109,7 @@ def test_admin_creates_changes_and_deactivates_a_topic(service):
     assert r.status_code == 201, r.text
     topic = r.json()
     assert topic["title"] == "La cucina" and topic["isActive"] and topic["id"]
+    assert r.headers["Location"] == f"/topics/{topic['id']}"
     assert service.get(f"/topics/{topic['id']}", "alice").json() == topic
 
     r = service.request("PATCH", f"/topics/{topic['id']}", "root", admin=True, json={"title": "La cucina di casa"})
@@ -96,6 +128,15 @@ def test_only_admins_administer_topics(service):
     assert service.post("/topics", "alice", body).status_code == 403
     tid = service.get("/topics?limit=1", "alice").json()["items"][0]["id"]
     assert service.request("DELETE", f"/topics/{tid}", "alice").status_code == 403
+
+
+def test_a_number_that_is_not_whole_is_told_so(service):
+    for minutes in (1.5, 1.0):
+        r = service.post("/topics", "root", {"targetLanguageCode": "it", "level": "B1", "title": "x",
+                                             "estimatedDurationMinutes": minutes}, admin=True)
+        assert r.status_code == 400
+        assert r.json()["error"]["details"] == [
+            {"field": "estimatedDurationMinutes", "problem": "must be a whole number from 1 to 60"}], r.text
 
 
 def test_topic_validation_reports_each_field(service):

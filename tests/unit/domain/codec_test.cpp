@@ -107,7 +107,7 @@ TEST(StarterTopics, CoverSeveralLanguagesAndEveryLevelWithUniqueIds) {
     }()))))
         << t.id << " breaks the topic rules";
   }
-  for (auto lang : {"en", "fr", "es", "de"})
+  for (auto lang : {"en", "fr", "es", "de", "it", "pt-BR"})
     for (auto level : all_levels)
       EXPECT_TRUE(covered.count({lang, level})) << lang;
 }

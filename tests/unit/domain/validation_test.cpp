@@ -22,9 +22,12 @@ bool has_problem(const error& e, std::string_view field) {
 }
 
 TEST(LanguageCode, AcceptsIso6391WithOptionalRegion) {
-  for (auto ok : {"en", "fr", "pt-BR", "zh-TW"})
+  for (auto ok : {"aa", "en", "fr", "zu", "pt-BR", "zh-TW", "es-419"})
     EXPECT_TRUE(is_language_code(ok)) << ok;
-  for (auto bad : {"", "EN", "eng", "pt-br", "pt_BR", "e1", "en-"})
+  // Two lowercase letters are not enough: "xx" and "qq" name no language, and a typo would
+  // wait in a queue nobody else joins.
+  for (auto bad : {"", "e", "EN", "eng", "pt-br", "pt_BR", "e1", "en-", "xx", "qq", "zz", "ab-CDE",
+                   "es-41", "es-4190", "es-41A", "pt-B1", "en-BR-x"})
     EXPECT_FALSE(is_language_code(bad)) << bad;
 }
 
