@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// queueFor spreads pairs over queues that never match each other (2-letter languages at
-// A1 or C1), so each pair's second join meets its own first one.
+// queueFor spreads pairs over queues that never match each other (English with 676
+// regions, en-AA to en-ZZ, at A1 or C1), so each pair's second join meets its own first one.
 func queueFor(pair int) (string, string) {
 	n := pair % (26 * 26 * 2)
-	lang := string([]byte{byte('a' + n/2/26), byte('a' + n/2%26)})
+	lang := "en-" + string([]byte{byte('A' + n/2/26), byte('A' + n/2%26)})
 	level := "A1"
 	if n%2 == 1 {
 		level = "C1"
