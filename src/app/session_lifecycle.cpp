@@ -190,6 +190,7 @@ boost::asio::awaitable<void> session_lifecycle::after_transition(
   }
   if (domain::is_live(after.status)) co_return;
   resumed_.ended(after.id);
+  first_connections_.forget(after.id);
   auto ended = messages::session_ended(after);
   ctx_.hub.send(after.participant1_id, ended, now);
   ctx_.hub.send(after.participant2_id, ended, now);
@@ -282,8 +283,9 @@ ports::task<std::string> session_lifecycle::on_heartbeat(std::string user,
 boost::asio::awaitable<void> session_lifecycle::on_presence_changed(std::string user, bool online) {
   auto live = ctx_.sessions.of_user(user);
   if (!live) co_return;
-  ctx_.hub.send(live->partner_of(user), messages::peer_status(live->id, user, online),
-                ctx_.clock.now());
+  if (!online || !first_connections_.arrived(live->id, user))
+    ctx_.hub.send(live->partner_of(user), messages::peer_status(live->id, user, online),
+                  ctx_.clock.now());
   if (online && live->status == session_status::waiting && resumed_.repeats_match_found(live->id))
     co_await send_match_found_again(std::move(user), live->id);
 }
@@ -358,7 +360,11 @@ ports::task<void> session_lifecycle::remove_user(std::string user) {
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {
   if (!ctx_.sessions.update(s)) co_return;  // it has moved on already
   if (s.status == session_status::waiting) {
-    if (resumed) resumed_.repeat_match_found_on_connect(s.id);
+    if (resumed)
+      resumed_.repeat_match_found_on_connect(s.id);
+    else
+      for (const auto* user : pair_of(&s.participant1_id, &s.participant2_id))
+        if (!ctx_.hub.is_online(*user)) first_connections_.expect(s.id, *user);
     log_failure("schedule connect timeout",
                 co_await ctx_.scheduler.schedule({timer_kind::connect_timeout, s.id},
                                                  s.created_at + ctx_.times.waiting_timeout));

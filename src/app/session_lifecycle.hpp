@@ -3,6 +3,7 @@
 // domain table, stored with its events by compare-and-set (so it happens once, whoever
 // sees the trigger first), and then both participants are told.
 #include "app/context.hpp"
+#include "app/first_connections.hpp"
 #include "app/resumed_calls.hpp"
 #include "domain/session_lifecycle.hpp"
 
@@ -80,6 +81,7 @@ class session_lifecycle {
   context& ctx_;
   transition_counts totals_;
   resumed_calls resumed_;
+  first_connections first_connections_;
 };
 
 }  // namespace conv::app

@@ -177,6 +177,26 @@ def test_match_found_is_held_for_a_user_who_is_offline_at_match_time(service):
     assert wb.recv("match-found")["sessionId"] == r.json()["session"]["id"]
 
 
+def test_a_participants_first_connection_is_not_told_as_a_return(service):
+    # jean asked over REST and connects only after the match: marie, already sending her
+    # offer, must not be told he "reconnected" (a client restarts its handshake on that).
+    wa = service.ws("marie")
+    service.join("marie")
+    s = service.join("jean").json()["session"]
+    wa.recv("match-found", sessionId=s["id"])
+    wa.send({"type": "offer", "sessionId": s["id"], "sdp": "v=0"})
+    wb = service.ws("jean")
+    wb.recv("match-found", sessionId=s["id"])
+    assert wb.recv("offer")["sdp"] == "v=0"
+    wa.expect_nothing("peer-status")
+    # Later goings and comings are told.
+    wb.close()
+    assert wa.recv("peer-status")["status"] == "disconnected"
+    service.ws("jean")
+    assert wa.recv("peer-status") == {"type": "peer-status", "sessionId": s["id"], "userId": "jean",
+                                      "status": "reconnected"}
+
+
 def test_websocket_needs_a_valid_token(service):
     import pytest
     with pytest.raises(websocket.WebSocketBadStatusException) as e:
