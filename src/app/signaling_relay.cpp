@@ -2,11 +2,11 @@
 
 #include "app/server_messages.hpp"
 #include "common/json_text.hpp"
+#include "common/repeated_keys.hpp"
 
 #include <simdjson.h>
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <cstring>
 #include <new>
 #include <variant>
@@ -60,15 +60,8 @@ struct checked_message {
 
 // The relay forwards the sender's own bytes, and the lookups below find a key's first
 // occurrence while a browser's JSON.parse keeps its last: with `type` twice, a message checked
-// as an ice-candidate would reach the partner as, say, a session-ended. So no key may repeat.
-bool repeats_a_key(simdjson::dom::object object) {
-  thread_local std::vector<std::string_view> keys;
-  keys.clear();
-  for (auto field : object)
-    keys.push_back(field.key);
-  std::sort(keys.begin(), keys.end());  // n log n: a 64 KiB message holds ~10,000 keys
-  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
-}
+// as an ice-candidate would reach the partner as, say, a session-ended. So no key may repeat
+// (repeats_a_key).
 
 // Parses and checks `text`; a refusal for the sender when it fails. The views point into
 // the thread's parser, valid until its next parse.

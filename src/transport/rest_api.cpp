@@ -1,4 +1,5 @@
 #include "transport/rest_api.hpp"
+#include "common/repeated_keys.hpp"
 
 #include "auth/jwt_verifier.hpp"
 #include "domain/body_reader.hpp"
@@ -45,6 +46,11 @@ result<json::value> parse_body(const string_request& req) {
   boost::system::error_code ec;
   auto v = json::parse(req.body(), ec, {}, options);
   if (ec) return make_error(errc::malformed_json, "the body is not valid JSON: " + ec.message());
+  // Boost.JSON keeps the last of two values under one key: refused instead, as on the
+  // WebSocket (common/repeated_keys.hpp). REST bodies are flat objects, so their own keys
+  // are all there is to check.
+  if (v.is_object() && repeats_a_top_level_key(req.body()))
+    return make_error(errc::validation_failed, "the body may not repeat a key");
   return v;
 }
 

@@ -163,6 +163,23 @@ def test_malformed_json_is_refused(service):
     assert r.status_code == 400 and r.json()["error"]["code"] == "MALFORMED_JSON"
 
 
+def test_a_body_that_repeats_a_key_is_refused(service):
+    # Which of two titles would count depends on the reader: refused, as on the WebSocket.
+    body = '{"targetLanguageCode":"it","level":"B1","title":"a","title":"b"}'
+    r = service.request("POST", "/topics", "root", admin=True, data=body,
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", r.text
+    assert r.json()["error"]["message"] == "the body may not repeat a key"
+    r = service.request("POST", "/matchmaking/join", "ada", data='{"userLevel":"A1","targetLanguageCode":"en","userLevel":"C2"}',
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "VALIDATION_FAILED", r.text
+    # Nested objects are not the body's keys: an unknown field, refused as such.
+    r = service.request("POST", "/topics", "root", admin=True,
+                        data='{"targetLanguageCode":"it","level":"B1","title":"a","x":{"k":1,"k":2}}',
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["details"][0]["field"] == "x", r.text
+
+
 def test_oversized_bodies_are_refused(service):
     r = service.request("POST", "/topics", "root", admin=True, data="x" * (2 * 1024 * 1024),
                         headers={"Content-Type": "application/json"})
