@@ -58,11 +58,6 @@ struct checked_message {
   bool has_from;  // the client wrote its own `from`, which the relay must replace
 };
 
-// The relay forwards the sender's own bytes, and the lookups below find a key's first
-// occurrence while a browser's JSON.parse keeps its last: with `type` twice, a message checked
-// as an ice-candidate would reach the partner as, say, a session-ended. So no key may repeat
-// (repeats_a_key).
-
 // Parses and checks `text`; a refusal for the sender when it fails. The views point into
 // the thread's parser, valid until its next parse.
 std::variant<checked_message, outbound_message> check(std::string_view text) {
@@ -89,6 +84,9 @@ std::variant<checked_message, outbound_message> check(std::string_view text) {
   simdjson::dom::object object;
   if (doc.get_object().get(object) != simdjson::SUCCESS)
     return refuse(errc::malformed_json, "a message is a JSON object");
+  // The relay forwards the sender's own bytes, and the lookups below find a key's first
+  // occurrence while a browser's JSON.parse keeps its last: with `type` twice, a message
+  // checked as an ice-candidate would reach the partner as, say, a session-ended.
   if (repeats_a_key(object))
     return refuse(errc::validation_failed, "a message may not repeat a key");
 
