@@ -54,14 +54,20 @@ result<join_wish> join_wish_from_body(const boost::json::value& body) {
     else
       in.problem("userLevel", "must be one of A1 A2 B1 B2 C1 C2");
   }
-  for (auto [field, target] : {std::pair{"learningProfileId", &wish.learning_profile_id},
-                               std::pair{"preferredTopicId", &wish.preferred_topic_id}}) {
-    if (auto id = in.text(field, max_id_length, false)) {
-      if (is_safe_id(*id))
-        *target = *id;
-      else
-        in.problem(field, "must be an id of letters, digits and -_.@:|");
-    }
+  // The learning profile's id is written by another service, like a user id: any text of
+  // 1 to 255 bytes without control characters (a base64 id has + / =). A topic's id is one
+  // this service gave out.
+  if (auto id = in.text("learningProfileId", max_user_id_bytes, false)) {
+    if (is_valid_user_id(*id))
+      wish.learning_profile_id = *id;
+    else
+      in.problem("learningProfileId", "must be at most 255 bytes, without control characters");
+  }
+  if (auto id = in.text("preferredTopicId", max_id_length, false)) {
+    if (is_safe_id(*id))
+      wish.preferred_topic_id = *id;
+    else
+      in.problem("preferredTopicId", "must be an id of letters, digits and -_.@:|");
   }
   if (auto minutes = in.integer("preferredDuration", 1, max_preferred_duration_minutes, false))
     wish.preferred_duration = int(*minutes);

@@ -102,6 +102,25 @@ TEST(JoinWish, AcceptsAFullBody) {
   EXPECT_EQ(r->preferred_duration, 15);
 }
 
+TEST(JoinWish, TakesALearningProfileIdAsAnotherServiceWritesIt) {
+  // Base64 and non-ASCII ids pass; control characters and more than 255 bytes do not. A
+  // preferred topic is one of this service's ids.
+  auto with_profile = [](const std::string& id) {
+    boost::json::object body{{"targetLanguageCode", "en"}, {"userLevel", "B1"}};
+    body["learningProfileId"] = id;
+    return join_wish_from_body(body);
+  };
+  for (std::string ok : {"bHAtMQ+/ab==", "profil-é", "lp 1"}) {
+    auto r = with_profile(ok);
+    ASSERT_TRUE(r) << ok;
+    EXPECT_EQ(r->learning_profile_id, ok);
+  }
+  for (auto bad : {std::string("lp\n1"), std::string(256, 'x'), std::string(" ")})
+    EXPECT_FALSE(with_profile(bad)) << bad;
+  EXPECT_FALSE(join_wish_from_body(
+      json(R"({"targetLanguageCode":"en","userLevel":"B1","preferredTopicId":"t 1"})")));
+}
+
 TEST(TopicValidation, EnforcesTheContractsBounds) {
   std::string questions = "[";
   for (int i = 0; i < 21; ++i)
