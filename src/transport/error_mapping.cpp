@@ -71,6 +71,8 @@ std::optional<error> refusal_for_read_failure(const boost::system::error_code& e
     return make_error(errc::payload_too_large, "the request header is too large");
   if (ec == http::error::body_limit)
     return make_error(errc::payload_too_large, "the request body is too large");
+  if (ec == http::error::buffer_overflow)
+    return make_error(errc::validation_failed, "a chunk header or trailer line is too long");
   if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
       ec != http::error::end_of_stream && ec != http::error::partial_message)
     return make_error(errc::validation_failed, "not a valid HTTP/1.1 request: " + ec.message());

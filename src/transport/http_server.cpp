@@ -156,7 +156,12 @@ asio::awaitable<void> http_server::serve(tcp::socket socket, asio::ip::address p
   // over one connection, so each request is read for its own.
   const bool proxied = clients_.trusts(peer_address);
   beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
+  // Bounded: the parser keeps in it what it cannot parse yet. A header is bounded by its own
+  // limit, but a chunk-size line's extension or a trailer line would grow the buffer until
+  // the request's deadline (gigabytes in seconds from one client); Beast reads at most 64 KiB
+  // at a time, so the header limit plus that is room for every request that is not an
+  // attack. Past it, the read fails with buffer_overflow: 400 and the connection is closed.
+  beast::flat_buffer buffer(limits_.max_header + 64 * 1024);
   // A refusal the connection ends with (the caller closes it): counted, then sent.
   auto send_refusal = [&](string_response res) -> asio::awaitable<void> {
     count_response(res.result_int());

@@ -206,6 +206,35 @@ def test_a_request_that_is_not_http_gets_400_before_the_connection_closes(servic
     assert service.get("/healthz").status_code == 200
 
 
+@pytest.mark.parametrize("unending", [
+    b"1;ext=",          # a chunk extension that never ends
+    b"0\r\nTrailer: ",  # a trailer line that never ends
+])
+def test_a_chunk_line_that_never_ends_is_refused_before_it_fills_the_memory(service, unending):
+    # The parser keeps what it cannot parse yet: without a bound, these grew the server by
+    # gigabytes in seconds. Refused once past the header limit and one read (~80 KiB).
+    with socket.create_connection(("127.0.0.1", service.port), timeout=10) as s:
+        s.sendall(b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + unending)
+        reply = b""
+        try:
+            for _ in range(64):  # up to 4 MiB, sent while the server has not answered
+                s.sendall(b"a" * 65536)
+                s.settimeout(0.05)
+                try:
+                    reply += s.recv(65536)
+                    break
+                except socket.timeout:
+                    s.settimeout(10)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        s.settimeout(10)
+        while b"\r\n\r\n" not in reply and (chunk := s.recv(65536)):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400"), reply[:200]
+    assert b"too long" in reply
+    assert service.get("/healthz").status_code == 200
+
+
 def exchange(service, raw, answers):
     """Writes `raw` on one connection and reads `answers` responses off it, honouring
     Content-Length except for the answers to HEAD: [(status line, headers, body)]."""
