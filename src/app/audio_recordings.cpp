@@ -41,16 +41,52 @@ class audio_recordings::upload_place {
   std::string session_id_;
 };
 
-// The store's upload, holding its place until it is finished or dropped.
+namespace {
+
+// A recording holds no more than its call lasted: 256 KiB per second of call (48 kHz
+// 16-bit stereo PCM is 188 KiB/s; compressed speech a small fraction of that) and 1 MiB
+// more. Without it two accounts could store the size limit for every call of a second
+// they set up, and nothing deletes recordings.
+result<void> fits_the_call(const domain::conversation_session& session, std::uint64_t size,
+                           timestamp now) {
+  const auto end = session.ended_at.value_or(now);
+  const auto lasted =
+      session.started_at && end > *session.started_at
+          ? std::chrono::duration_cast<std::chrono::seconds>(end - *session.started_at)
+          : std::chrono::seconds(0);
+  const std::uint64_t cap = (1u << 20) + (256u << 10) * std::uint64_t(lasted.count());
+  if (size <= cap) return {};
+  return make_error(
+      errc::payload_too_large,
+      fmt::format("a recording of a {} s call holds at most {} bytes", lasted.count(), cap));
+}
+
+}  // namespace
+
+// The store's upload, holding its place until it is finished or dropped, and refusing the
+// bytes past what the call has lasted so far: a recording is of the call, so at no moment
+// of its upload does it hold more than it may at the end, and a client that sends more is
+// stopped there, not once the whole body is on disk (finish() checks again).
 class audio_recordings::counted_upload final : public ports::audio_upload {
  public:
-  counted_upload(std::unique_ptr<ports::audio_upload> upload, std::unique_ptr<upload_place> place)
-      : upload_(std::move(upload)), place_(std::move(place)) {}
-  ports::task<void> write(std::span<const char> chunk) override { return upload_->write(chunk); }
+  counted_upload(std::unique_ptr<ports::audio_upload> upload, std::unique_ptr<upload_place> place,
+                 domain::conversation_session session, const ports::clock& clock)
+      : upload_(std::move(upload)),
+        session_(std::move(session)),
+        clock_(clock),
+        place_(std::move(place)) {}
+  ports::task<void> write(std::span<const char> chunk) override {
+    written_ += chunk.size();
+    if (auto fits = fits_the_call(session_, written_, clock_.now()); !fits) co_return fits.error();
+    co_return co_await upload_->write(chunk);
+  }
   ports::task<std::string> commit() override { return upload_->commit(); }
 
  private:
   std::unique_ptr<ports::audio_upload> upload_;
+  domain::conversation_session session_;  // as it was when the upload began
+  const ports::clock& clock_;
+  std::uint64_t written_ = 0;
   // Declared last, so given back first: once a dropped upload's partial file is gone, its
   // place is free (what a client, or a test, can observe).
   std::unique_ptr<upload_place> place_;
@@ -91,31 +127,17 @@ result<void> may_upload_to(const domain::conversation_session& session) {
   return {};
 }
 
-// A recording holds no more than its call lasted: 256 KiB per second of call (48 kHz
-// 16-bit stereo PCM is 188 KiB/s; compressed speech a small fraction of that) and 1 MiB
-// more. Without it two accounts could store the size limit for every call of a second
-// they set up, and nothing deletes recordings.
-result<void> fits_the_call(const domain::conversation_session& session, std::uint64_t size,
-                           timestamp now) {
-  const auto end = session.ended_at.value_or(now);
-  const auto lasted =
-      session.started_at && end > *session.started_at
-          ? std::chrono::duration_cast<std::chrono::seconds>(end - *session.started_at)
-          : std::chrono::seconds(0);
-  const std::uint64_t cap = (1u << 20) + (256u << 10) * std::uint64_t(lasted.count());
-  if (size <= cap) return {};
-  return make_error(
-      errc::payload_too_large,
-      fmt::format("a recording of a {} s call holds at most {} bytes", lasted.count(), cap));
-}
-
 }  // namespace
 
 ports::task<std::unique_ptr<ports::audio_upload>> audio_recordings::begin(
-    std::string user, std::string session_id, std::string content_type) {
+    std::string user, std::string session_id, std::string content_type,
+    std::optional<std::uint64_t> declared_size) {
   auto session = co_await visible_session(user, session_id, false);
   if (!session) co_return session.error();
   if (auto allowed = may_upload_to(*session); !allowed) co_return allowed.error();
+  if (declared_size)
+    if (auto fits = fits_the_call(*session, *declared_size, ctx_.clock.now()); !fits)
+      co_return fits.error();
   {
     std::lock_guard lock(mutex_);
     auto& in_progress = uploading_[session_id];
@@ -128,7 +150,8 @@ ports::task<std::unique_ptr<ports::audio_upload>> audio_recordings::begin(
   auto place = std::make_unique<upload_place>(*this, session_id);
   auto upload = co_await store_.begin_upload(std::move(session_id), std::move(content_type));
   if (!upload) co_return upload.error();
-  co_return std::make_unique<counted_upload>(std::move(*upload), std::move(place));
+  co_return std::make_unique<counted_upload>(std::move(*upload), std::move(place),
+                                             std::move(*session), ctx_.clock);
 }
 
 ports::task<domain::conversation_session> audio_recordings::finish(

@@ -25,11 +25,14 @@ class audio_recordings {
 
   std::uint64_t max_bytes() const { return max_bytes_; }
 
-  // Checks that `user` may upload now, and opens the upload to stream the body into. Both
+  // Checks that `user` may upload now (and `declared_size`, when the request gives one,
+  // fits the call: PAYLOAD_TOO_LARGE), and opens the upload to stream the body into; its
+  // writes are refused with PAYLOAD_TOO_LARGE once past what the call has lasted. Both
   // participants may upload at once (the first to finish wins), but a session has at most
   // max_uploads_per_session uploads in progress: past that, RATE_LIMITED until one ends.
-  ports::task<std::unique_ptr<ports::audio_upload>> begin(std::string user, std::string session_id,
-                                                          std::string content_type);
+  ports::task<std::unique_ptr<ports::audio_upload>> begin(
+      std::string user, std::string session_id, std::string content_type,
+      std::optional<std::uint64_t> declared_size = std::nullopt);
   // Commits the bytes and records them on the session, unless another upload of it did
   // first (AUDIO_ALREADY_UPLOADED). An empty recording is refused.
   ports::task<domain::conversation_session> finish(std::string user, std::string session_id,

@@ -90,7 +90,9 @@ asio::awaitable<bool> upload(responder& out, beast::flat_buffer& buffer,
     co_return co_await refuse(empty);
   }
 
-  auto target = co_await audio.begin(who.user, session_id, type);
+  std::optional<std::uint64_t> declared;
+  if (auto length = header.content_length()) declared = *length;
+  auto target = co_await audio.begin(who.user, session_id, type, declared);
   if (!target) co_return co_await refuse(target.error());
 
   if (beast::iequals(req[http::field::expect], "100-continue")) {

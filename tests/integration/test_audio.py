@@ -289,3 +289,40 @@ def test_a_recording_holds_no_more_than_its_call_lasted(make_service):
     r = svc.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=too_much,
                     headers={"Content-Type": "audio/ogg"})
     assert r.status_code == 200, r.text
+
+
+def test_a_recording_over_its_call_is_refused_before_it_is_on_disk(make_service):
+    # Before, the cap was checked once the whole body was stored: four uploads at a time of
+    # 100 MiB each, for a one-second call, again and again. Now a declared size is refused at
+    # once, and a streamed body as soon as it passes the cap.
+    svc = make_service({"CONV_MIN_COMPLETED_S": "1"})
+    wa, wb, s = active_session(svc)
+    declared = 50 * 1024 * 1024
+    r = svc.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=b"",
+                    headers={"Content-Type": "audio/ogg", "Content-Length": str(declared)})
+    assert r.status_code == 413 and "at most" in r.json()["error"]["message"], r.text
+    sock = socket.create_connection(("127.0.0.1", svc.port), timeout=10)
+    sock.sendall((f"PUT /sessions/{s['id']}/audio HTTP/1.1\r\nHost: x\r\n"
+                  f"Authorization: Bearer {svc.token('marie')}\r\nContent-Type: audio/ogg\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n").encode())
+    sent, reply = 0, b""
+    chunk = b"%x\r\n" % 65536 + b"a" * 65536 + b"\r\n"
+    try:
+        while sent < declared and not reply:
+            sock.sendall(chunk)
+            sent += 65536
+            sock.settimeout(0.01)
+            try:
+                reply = sock.recv(65536)
+            except socket.timeout:
+                pass
+            sock.settimeout(10)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    sock.settimeout(10)
+    while b"\r\n\r\n" not in reply and (more := sock.recv(65536)):
+        reply += more
+    sock.close()
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert sent < 8 * 1024 * 1024, sent  # stopped near the cap (1.25 MiB here), not at 50 MiB
+    assert svc.get(f"/sessions/{s['id']}", "marie").json()["audioRecordingUrl"] is None
