@@ -26,6 +26,16 @@ std::string without_credentials(std::string value) {
   return value.replace(begin, at - begin, "***");
 }
 
+// localhost, or an IPv4 loopback (127.0.0.0/8) or IPv6 loopback ([::1]) address.
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(std::string(host), ec);
+  return !ec && address.is_loopback();
+}
+
 class reader {
  public:
   explicit reader(const env_lookup& lookup) : lookup_(lookup) {}
@@ -155,10 +165,21 @@ settings load(const env_lookup& lookup) {
     reader::fail("CONV_JWT_SECRET", "at least 32 bytes (a shorter HMAC key is guessable)",
                  "<" + std::to_string(s.jwt_secret->size()) + " bytes>");
   s.jwt_jwks_url = in.url("CONV_JWT_JWKS_URL", {"http", "https"});
+  // Whoever can change the keys on the way can sign any token: plain HTTP only on this
+  // machine (a development identity provider, the tests).
+  if (s.jwt_jwks_url && s.jwt_jwks_url->rfind("http://", 0) == 0 &&
+      !is_loopback_host(boost::urls::parse_uri(*s.jwt_jwks_url)->host()))
+    reader::fail("CONV_JWT_JWKS_URL",
+                 "an https:// URL (http:// only for localhost, 127.0.0.0/8 or [::1])",
+                 without_credentials(*s.jwt_jwks_url));
   s.jwt_issuer = in.text("CONV_JWT_ISSUER");
   s.jwt_audience = in.text("CONV_JWT_AUDIENCE");
   s.jwks_min_refresh = in.seconds("CONV_JWT_JWKS_REFRESH_S", s.jwks_min_refresh);
   s.dev_auth = in.boolean("CONV_DEV_AUTH", false);
+  if (s.dev_auth && s.jwt_secret)
+    throw config_error(
+        "CONV_DEV_AUTH: expected false while CONV_JWT_SECRET is set: POST /dev/token would sign "
+        "tokens for anyone with the shared secret, which other services accept too");
   if (!s.jwt_secret && !s.jwt_jwks_url && !s.dev_auth)
     throw config_error(
         "CONV_JWT_SECRET: expected CONV_JWT_SECRET or CONV_JWT_JWKS_URL to be set "
@@ -167,6 +188,10 @@ settings load(const env_lookup& lookup) {
   s.stun_urls = in.list("CONV_STUN_URLS");
   s.turn_urls = in.list("CONV_TURN_URLS");
   s.turn_secret = in.text("CONV_TURN_SECRET");
+  // Every user is handed a username and its HMAC: a short secret falls to an offline search.
+  if (s.turn_secret && s.turn_secret->size() < 32)
+    reader::fail("CONV_TURN_SECRET", "at least 32 bytes (a shorter HMAC key is guessable)",
+                 "<" + std::to_string(s.turn_secret->size()) + " bytes>");
   for (const auto& u : s.stun_urls)
     if (u.rfind("stun:", 0) != 0 && u.rfind("stuns:", 0) != 0)
       reader::fail("CONV_STUN_URLS", "comma-separated stun: or stuns: URLs", u);

@@ -127,9 +127,8 @@ int serve() {
   std::optional<std::string> dev_secret;
   std::optional<auth::dev_token_minter> dev_tokens;
   if (settings.dev_auth) {
-    // Not value_or(): its argument would make (or refuse) a dev secret nobody uses.
-    dev_secret =
-        settings.jwt_secret ? *settings.jwt_secret : load_or_create_dev_secret(settings.data_dir);
+    // Never the shared secret: the configuration refuses dev auth beside it (decision 9).
+    dev_secret = load_or_create_dev_secret(settings.data_dir);
     dev_tokens.emplace(*dev_secret, settings.jwt_issuer, settings.jwt_audience);
     log->warn(
         "*** CONV_DEV_AUTH is on: anyone can mint a token with POST /dev/token. "

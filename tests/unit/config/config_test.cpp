@@ -157,6 +157,35 @@ TEST(Config, AJwksUrlNamesAHost) {
   EXPECT_TRUE(load_map({{"CONV_JWT_JWKS_URL", "http://127.0.0.1:9000/jwks"}}).jwt_jwks_url);
 }
 
+TEST(Config, AJwksUrlOverPlainHttpOnlyOnThisMachine) {
+  // Whoever changes the keys on the way signs any token.
+  for (const auto* url :
+       {"http://localhost/jwks", "http://127.0.0.2:9000/jwks", "http://[::1]/jwks"})
+    EXPECT_TRUE(load_map({{"CONV_JWT_JWKS_URL", url}}).jwt_jwks_url) << url;
+  for (const auto* url : {"http://id.example/jwks", "http://10.0.0.1/jwks", "http://[::2]/jwks",
+                          "http://localhost.id.example/jwks"}) {
+    auto message = failure({{"CONV_JWT_JWKS_URL", url}});
+    EXPECT_NE(message.find("an https:// URL"), std::string::npos) << url << ": " << message;
+  }
+}
+
+TEST(Config, DevAuthIsRefusedBesideASharedSecret) {
+  // POST /dev/token would sign anyone's token with the secret other services accept.
+  auto message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_JWT_SECRET", std::string(40, 'x')}});
+  EXPECT_NE(message.find("CONV_DEV_AUTH"), std::string::npos) << message;
+  EXPECT_TRUE(
+      load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_JWT_JWKS_URL", "https://id.example/jwks"}})
+          .dev_auth);
+}
+
+TEST(Config, ATurnSecretIsLongEnoughNotToBeGuessed) {
+  auto message = failure({{"CONV_DEV_AUTH", "true"}, {"CONV_TURN_SECRET", "turnsecret"}});
+  EXPECT_NE(message.find("CONV_TURN_SECRET: expected at least 32 bytes"), std::string::npos)
+      << message;
+  EXPECT_TRUE(load_map({{"CONV_DEV_AUTH", "true"}, {"CONV_TURN_SECRET", std::string(32, 't')}})
+                  .turn_secret);
+}
+
 TEST(Config, AllowedOriginsAreNormalised) {
   auto s = load_map({{"CONV_DEV_AUTH", "true"},
                      {"CONV_ALLOWED_ORIGINS",
