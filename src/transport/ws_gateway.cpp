@@ -259,9 +259,22 @@ void ws_connection::start(http::request<http::empty_body> req) {
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
   // Pings, pongs and close frames are signs of life too. The callback runs inside this
-  // stream's own read operations, on the connection's thread.
-  ws_.control_callback([this](websocket::frame_type, beast::string_view) {
-    last_heard_ = std::chrono::steady_clock::now();
+  // stream's own read operations, on the connection's thread. A ping costs a pong that
+  // Beast writes by itself, so pings draw on the message budget too: a flood of them (one
+  // core's worth from two connections) is closed like a flood of messages. The close is
+  // posted, as no operation may be started from inside the read.
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    const auto now = std::chrono::steady_clock::now();
+    last_heard_ = now;
+    const auto& limits = gateway_.settings();
+    if (kind != websocket::frame_type::ping || closing_ ||
+        bucket_.take(now, limits.messages_per_second, limits.burst))
+      return;
+    gateway_.rate_limited.inc();
+    if (++refusals_ == limits.refusals_before_close)
+      asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        self->begin_close(websocket::close_code::policy_error, "ping flood");
+      });
   });
   ws_.read_message_max(settings.max_message);
   ws_.auto_fragment(false);

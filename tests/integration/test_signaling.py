@@ -142,6 +142,23 @@ def test_a_flood_is_rate_limited_then_closed(service):
     other.recv("heartbeat-ack")
 
 
+def test_a_ping_flood_is_closed_like_a_message_flood(service):
+    # Each ping costs the server a pong: pings draw on the same budget as messages.
+    w = service.ws("pinger")
+    for _ in range(400):
+        try:
+            w.ws.ping(b"x")
+        except Exception:
+            break
+    code, reason = w.wait_closed()
+    assert (code, reason) == (1008, "ping flood")
+    calm = service.ws("calm")  # a few pings are welcome
+    for _ in range(5):
+        calm.ws.ping(b"x")
+    calm.send({"type": "heartbeat"})
+    calm.recv("heartbeat-ack")
+
+
 def test_a_second_connection_replaces_the_first_with_4000(service):
     first = service.ws("alice")
     second = service.ws("alice")
