@@ -34,7 +34,9 @@ std::string content_type_of(const std::filesystem::path& p) {
 static_files::static_files(const std::filesystem::path& root) {
   std::size_t total = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
+    // A link could name any file of the machine (and relative() would resolve it to a path
+    // outside the root, served as such): only the root's own regular files are served.
+    if (entry.is_symlink() || !entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream body;
     body << in.rdbuf();
@@ -43,7 +45,7 @@ static_files::static_files(const std::filesystem::path& root) {
     if (total > max_total_bytes)
       throw std::runtime_error("CONV_WEB_ROOT: expected at most 64 MiB of files");
     f.etag = fmt::format("\"{:x}\"", std::hash<std::string>{}(f.body));
-    auto rel = "/" + std::filesystem::relative(entry.path(), root).generic_string();
+    auto rel = "/" + entry.path().lexically_relative(root).generic_string();
     f.immutable = rel.starts_with("/assets/");
     files_.emplace(std::move(rel), std::move(f));
   }

@@ -365,6 +365,21 @@ def test_a_cached_page_is_revalidated_with_304_and_no_length(make_service, tmp_p
         assert "content-length" not in headers and headers["etag"] == etag
 
 
+def test_links_in_the_web_root_are_not_served(make_service, tmp_path):
+    # A link could name any file of the machine: it was served, under the path it resolved to.
+    root = tmp_path / "web"
+    root.mkdir()
+    (root / "index.html").write_text("<!doctype html><title>x</title>")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    (root / "passwd.txt").symlink_to(secret)
+    service = make_service({"CONV_WEB_ROOT": str(root)})
+    assert requests.get(service.base + "/", timeout=10).status_code == 200
+    for path in ("/passwd.txt", "/../secret.txt"):
+        (status, _, body), = exchange(service, f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 1)
+        assert status == "HTTP/1.1 404 Not Found" and b"not for the web" not in body, (path, status)
+
+
 def test_every_answer_is_dated(service):
     answers = [service.get("/healthz"), service.get("/nowhere"), service.get("/topics"),
                service.get("/topics", "alice")]
