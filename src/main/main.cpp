@@ -40,6 +40,8 @@
 #include <iostream>
 #include <thread>
 
+#include <sys/stat.h>
+
 namespace {
 
 namespace asio = boost::asio;
@@ -360,6 +362,10 @@ int serve() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // What the service writes (the store, the event log with report reasons, recordings, the
+  // alive mark) is for its own account and group, not every local user: 0750 directories
+  // and 0640 files under the usual umask 022.
+  ::umask(::umask(0) | 027);
   CLI::App cli{"Conversation Service: matchmaking, WebRTC signaling and session lifecycle"};
   cli.require_subcommand(0, 1);
   auto* mint = cli.add_subcommand("mint-token", "print a development token (HS256)");

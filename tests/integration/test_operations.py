@@ -380,6 +380,20 @@ def test_links_in_the_web_root_are_not_served(make_service, tmp_path):
         assert status == "HTTP/1.1 404 Not Found" and b"not for the web" not in body, (path, status)
 
 
+def test_what_the_service_writes_is_not_for_every_local_user(make_service, tmp_path):
+    # The store, the event log (report reasons), recordings: the service's account and group.
+    svc = make_service()  # the service makes its data directory itself
+    wa, wb, s = pair(svc)
+    connect(svc, wa, wb, s)
+    assert svc.request("PUT", f"/sessions/{s['id']}/audio", "marie", data=b"a" * 100,
+                       headers={"Content-Type": "audio/ogg"}).status_code == 200
+    svc.wait_for_event("session.audio-uploaded", sessionId=s["id"])
+    written = [svc.data_dir, *svc.data_dir.rglob("*")]
+    assert {p.name for p in written} >= {"data", "conversation.db", "events.jsonl", "audio", "alive"}
+    for p in written:
+        assert p.stat().st_mode & 0o007 == 0, f"{p}: {oct(p.stat().st_mode)}"
+
+
 def test_every_answer_is_dated(service):
     answers = [service.get("/healthz"), service.get("/nowhere"), service.get("/topics"),
                service.get("/topics", "alice")]
