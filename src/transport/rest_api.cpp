@@ -9,6 +9,7 @@
 #include "transport/error_mapping.hpp"
 #include "transport/openapi_document.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -82,6 +83,24 @@ result<std::size_t> limit_param(const boost::urls::url_view& url, std::size_t fa
                  "invalid query parameter",
                  {{"limit", "must be an integer from 1 to " + std::to_string(max)}}};
   return n;
+}
+
+// Whether a Host header names the server as localhost or by an IP address rather than by a
+// DNS name. Any web page can point its own name at 127.0.0.1 (DNS rebinding) and call a
+// development server under it as its own origin: dev tokens only answer requests addressed
+// by address or as localhost.
+bool addressed_by_address(std::string_view host) {
+  if (host.starts_with('[')) {
+    const auto end = host.find(']');
+    if (end == std::string_view::npos) return false;
+    host = host.substr(1, end - 1);
+  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (boost::beast::iequals(host, "localhost")) return true;
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(std::string(host), ec);
+  return !ec;
 }
 
 json::value optional_text(const std::optional<std::string>& s) {
@@ -201,6 +220,10 @@ boost::asio::awaitable<string_response> rest_api::route(const string_request& re
   if (seg.size() == 2 && seg[0] == "dev" && seg[1] == "token" && settings_.dev_auth &&
       settings_.dev_tokens) {
     if (method != http::verb::post) co_return fail(method_not_allowed());
+    if (!addressed_by_address(req[http::field::host]))
+      co_return fail(make_error(errc::forbidden,
+                                "dev tokens are given only to requests addressed to localhost or "
+                                "an IP address; use the mint-token command"));
     auto body = parse_body(req);
     if (!body) co_return fail(body.error());
     domain::body_reader in(*body);

@@ -159,6 +159,21 @@ def test_dev_token_route_exists_only_with_dev_auth(make_service):
     assert r.status_code == 404
 
 
+def test_dev_tokens_are_only_for_requests_addressed_to_localhost_or_an_address(service):
+    # A page of any site can point its own name at 127.0.0.1 (DNS rebinding) and ask a
+    # development server for an admin token as its own origin.
+    for host in ("evil.example", f"evil.example:{service.port}", "localhost.evil.example"):
+        r = requests.post(service.base + "/dev/token", json={"userId": "mallory", "roles": ["admin"]},
+                          headers={"Host": host, "Origin": f"http://{host}"}, timeout=10)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN", (host, r.text)
+        assert "token" not in r.json()
+    for host in (f"127.0.0.1:{service.port}", f"localhost:{service.port}", f"[::1]:{service.port}",
+                 "192.168.1.20:8080", "LOCALHOST"):
+        r = requests.post(service.base + "/dev/token", json={"userId": "alice"}, headers={"Host": host},
+                          timeout=10)
+        assert r.status_code == 200 and r.json()["token"], (host, r.text)
+
+
 def test_mint_token_command_signs_tokens_the_server_accepts(service):
     p = subprocess.run([str(BINARY), "mint-token", "--user", "zoe"], env=service.env, capture_output=True,
                        timeout=20, cwd=service.data_dir.parent)
@@ -313,7 +328,7 @@ def test_framing_a_proxy_could_read_differently_is_refused(service):
     for coding in (b"chunked, identity", b"identity", b"gzip, chunked", b""):
         (status, headers, body), = exchange(
             service,
-            b"POST /dev/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+            b"POST /dev/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: " + coding +
             b"\r\nContent-Length: 4\r\n\r\n23\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n\r\n0\r\n\r\n", 1)
         assert status == "HTTP/1.1 400 Bad Request", (coding, status)
         assert json.loads(body)["error"]["code"] == "VALIDATION_FAILED" and headers["connection"] == "close"
@@ -342,7 +357,7 @@ def test_a_target_in_absolute_form_is_served_and_a_bad_one_is_400(service):
 def test_a_json_body_behind_expect_100_continue_is_asked_for(service):
     body = json.dumps({"userId": "carol"}).encode()
     with socket.create_connection(("127.0.0.1", service.port), timeout=5) as sock:
-        sock.sendall(b"POST /dev/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        sock.sendall(b"POST /dev/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                      b"Expect: 100-continue\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
         assert sock.recv(4096).startswith(b"HTTP/1.1 100 Continue")
         sock.sendall(body)
@@ -408,7 +423,7 @@ def test_an_empty_line_after_a_body_is_not_taken_for_a_request(service):
     body = json.dumps({"userId": "carol"}).encode()
     (token, _, _), (health, _, _) = exchange(
         service,
-        b"POST /dev/token HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body +
+        b"POST /dev/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n" % len(body) + body +
         b"\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 2)
     assert token == health == "HTTP/1.1 200 OK"
 
