@@ -6,6 +6,7 @@ import pathlib
 import queue
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -254,6 +255,28 @@ def put_in_the_way(path, kind):
     if libc.renameat2(at_fdcwd, bytes(path), at_fdcwd, bytes(blocker), rename_exchange) != 0:
         raise OSError(ctypes.get_errno(), "renameat2", str(path))
     shutil.rmtree(blocker) if blocker.is_dir() else blocker.unlink()
+
+
+def send_until_answered(sock, piece, most):
+    """Writes `piece` again and again on `sock` until the server answers (or closes), or
+    `most` bytes are sent: returns how many were sent and the answer's head."""
+    sent, reply = 0, b""
+    try:
+        while sent < most and not reply:
+            sock.sendall(piece)
+            sent += len(piece)
+            sock.settimeout(0.05)
+            try:
+                reply = sock.recv(65536)
+            except socket.timeout:
+                pass
+            sock.settimeout(10)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    sock.settimeout(10)
+    while b"\r\n\r\n" not in reply and (more := sock.recv(65536)):
+        reply += more
+    return sent, reply
 
 
 def pair(service, a="marie", b="jean", language="en", level="B1"):

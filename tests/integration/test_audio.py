@@ -305,23 +305,7 @@ def test_a_recording_over_its_call_is_refused_before_it_is_on_disk(make_service)
     sock.sendall((f"PUT /sessions/{s['id']}/audio HTTP/1.1\r\nHost: x\r\n"
                   f"Authorization: Bearer {svc.token('marie')}\r\nContent-Type: audio/ogg\r\n"
                   "Transfer-Encoding: chunked\r\n\r\n").encode())
-    sent, reply = 0, b""
-    chunk = b"%x\r\n" % 65536 + b"a" * 65536 + b"\r\n"
-    try:
-        while sent < declared and not reply:
-            sock.sendall(chunk)
-            sent += 65536
-            sock.settimeout(0.01)
-            try:
-                reply = sock.recv(65536)
-            except socket.timeout:
-                pass
-            sock.settimeout(10)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    sock.settimeout(10)
-    while b"\r\n\r\n" not in reply and (more := sock.recv(65536)):
-        reply += more
+    sent, reply = send_until_answered(sock, b"%x\r\n" % 65536 + b"a" * 65536 + b"\r\n", declared)
     sock.close()
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     assert sent < 8 * 1024 * 1024, sent  # stopped near the cap (1.25 MiB here), not at 50 MiB

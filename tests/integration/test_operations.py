@@ -231,21 +231,7 @@ def test_a_chunk_line_that_never_ends_is_refused_before_it_fills_the_memory(serv
     # gigabytes in seconds. Refused once past the header limit and one read (~80 KiB).
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as s:
         s.sendall(b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + unending)
-        reply = b""
-        try:
-            for _ in range(64):  # up to 4 MiB, sent while the server has not answered
-                s.sendall(b"a" * 65536)
-                s.settimeout(0.05)
-                try:
-                    reply += s.recv(65536)
-                    break
-                except socket.timeout:
-                    s.settimeout(10)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        s.settimeout(10)
-        while b"\r\n\r\n" not in reply and (chunk := s.recv(65536)):
-            reply += chunk
+        _, reply = send_until_answered(s, b"a" * 65536, 4 * 1024 * 1024)
     assert reply.startswith(b"HTTP/1.1 400"), reply[:200]
     assert b"too long" in reply
     assert service.get("/healthz").status_code == 200
