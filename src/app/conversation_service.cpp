@@ -17,6 +17,7 @@ const auto& log() {
 
 conversation_service::conversation_service(context& c, ports::audio_store& audio_store,
                                            ports::event_sink& events,
+                                           ports::event_source& platform_event_source,
                                            boost::asio::any_io_executor executor,
                                            std::uint64_t audio_max_bytes)
     : ctx(c),
@@ -25,6 +26,7 @@ conversation_service::conversation_service(context& c, ports::audio_store& audio
       signaling(c, lifecycle),
       audio(c, audio_store, audio_max_bytes),
       outbox(executor, c.store, events),
+      platform_events(executor, c, matching, lifecycle, platform_event_source),
       executor_(std::move(executor)) {
   ctx.events_committed = [this] { outbox.wake(); };
 }
@@ -70,15 +72,19 @@ ports::task<void> conversation_service::start(ports::liveness_record* liveness) 
 
   boost::asio::co_spawn(executor_, outbox.run(),
                         [this](std::exception_ptr) { outbox_done_ = true; });
+  boost::asio::co_spawn(executor_, platform_events.run(),
+                        [this](std::exception_ptr) { platform_events_done_ = true; });
   co_return result<void>{};
 }
 
 boost::asio::awaitable<void> conversation_service::stop() {
   ctx.scheduler.stop();
   outbox.stop();
-  // The relay publishes what is left, bounded by the sink's own timeouts; wait for it.
+  platform_events.stop();
+  // The relay publishes what is left, bounded by the sink's own timeouts; wait for it, and
+  // for the consumer to finish the event in hand (it stops retrying one when told to stop).
   boost::asio::steady_timer poll(executor_);
-  for (int i = 0; i < 500 && !outbox_done_; ++i) {
+  for (int i = 0; i < 500 && !(outbox_done_ && platform_events_done_); ++i) {
     poll.expires_after(std::chrono::milliseconds(10));
     co_await poll.async_wait(boost::asio::use_awaitable);
   }

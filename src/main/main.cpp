@@ -6,6 +6,7 @@
 #include "adapters/embedded/clock_and_ids.hpp"
 #include "adapters/embedded/disk_audio_store.hpp"
 #include "adapters/embedded/disk_room.hpp"
+#include "adapters/embedded/jsonl_event_inbox.hpp"
 #include "adapters/embedded/jsonl_event_sink.hpp"
 #include "adapters/embedded/memory_match_queue.hpp"
 #include "adapters/embedded/sqlite_conversation_store.hpp"
@@ -16,6 +17,7 @@
 #include "auth/jwt_verifier.hpp"
 #include "common/blocking_pool.hpp"
 #include "config/config.hpp"
+#include "domain/platform_event.hpp"
 #include "domain/validation.hpp"
 #include "main/configured_directories.hpp"
 #include "main/data_dir_lock.hpp"
@@ -160,6 +162,9 @@ int serve() {
   adapters::embedded::sqlite_topic_store topic_store(*database);
   adapters::embedded::sqlite_conversation_store store(*database);
   adapters::embedded::jsonl_event_sink events(settings.data_dir / "events.jsonl", pool);
+  adapters::embedded::jsonl_event_inbox platform_events(
+      settings.data_dir / "inbox", {domain::user_events_topic, domain::feedback_events_topic},
+      pool);
   adapters::embedded::disk_audio_store audio_store(settings.data_dir / "audio", pool);
   adapters::embedded::memory_match_queue queue;
   adapters::embedded::asio_scheduler scheduler(io.get_executor());
@@ -185,7 +190,7 @@ int serve() {
       .times = {settings.match_timeout, settings.presence_grace, settings.waiting_timeout,
                 settings.heartbeat_interval, settings.heartbeat_timeout, settings.min_completed,
                 settings.max_duration}};
-  app::conversation_service service(ctx, audio_store, events, io.get_executor(),
+  app::conversation_service service(ctx, audio_store, events, platform_events, io.get_executor(),
                                     settings.audio_max_bytes);
 
   auth::verifier_options auth_options;

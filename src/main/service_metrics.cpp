@@ -43,6 +43,11 @@ void register_service_metrics(observability::metrics_registry& metrics,
   count("conv_matchmaking_requests_ended_total", unmatched, requests.expired, "status=\"expired\"");
   count("conv_matchmaking_requests_ended_total", unmatched, requests.cancelled,
         "status=\"cancelled\"");
+  const auto& consumed = service.platform_events.totals();
+  const char* platform = "events consumed from user.events and feedback.events, by outcome";
+  count("conv_platform_events_total", platform, consumed.handled, "outcome=\"handled\"");
+  count("conv_platform_events_total", platform, consumed.skipped, "outcome=\"skipped\"");
+  count("conv_platform_events_total", platform, consumed.malformed, "outcome=\"malformed\"");
   const auto& transitions = service.lifecycle.totals();
   count("conv_sessions_started_total", "calls that started", transitions.started);
   const char* ended = "sessions that ended, by status";

@@ -279,6 +279,14 @@ def send_until_answered(sock, piece, most):
     return sent, reply
 
 
+def metric(service, series):
+    """The value of one series of /metrics (name with its labels, as rendered)."""
+    for line in service.get("/metrics").text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"no {series} in /metrics")
+
+
 def pair(service, a="marie", b="jean", language="en", level="B1"):
     """Two users connected over WebSocket and matched: returns (ws_a, ws_b, session)."""
     wa, wb = service.ws(a), service.ws(b)

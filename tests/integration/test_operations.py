@@ -488,14 +488,6 @@ def test_the_open_file_limit_is_raised_and_the_connection_cap_kept_below_it(tmp_
         svc.stop()
 
 
-def metric(service, series):
-    """The value of one series of /metrics (name with its labels, as rendered)."""
-    for line in service.get("/metrics").text.splitlines():
-        if line.startswith(series + " "):
-            return float(line.split()[-1])
-    raise AssertionError(f"no {series} in /metrics")
-
-
 def test_metrics_count_requests_matches_and_how_sessions_end(make_service):
     service = make_service({"CONV_MIN_COMPLETED_S": "600"})
     wa, wb, s = pair(service)  # two requests, one match

@@ -9,6 +9,8 @@ export type SocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'sto
 
 /** Close codes the service uses (docs/websocket-protocol.md). */
 export const CLOSE_REPLACED = 4000;
+/** The platform deleted or banned the user: reconnecting would only be closed again. */
+export const CLOSE_USER_REMOVED = 4003;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
@@ -140,7 +142,8 @@ export class ConversationSocket {
       if (!opened) this.failures += 1;
       else this.failures = 0;
       // Replaced by a newer connection of the same user (another tab): do not fight it.
-      const willRetry = this.stateValue !== 'stopped' && ev.code !== CLOSE_REPLACED;
+      // Removed from the platform: nothing to come back to.
+      const willRetry = this.stateValue !== 'stopped' && ev.code !== CLOSE_REPLACED && ev.code !== CLOSE_USER_REMOVED;
       this.emit('close', { code: ev.code, reason: ev.reason, wasOpen: opened, failures: this.failures, willRetry });
       if (!willRetry) {
         this.setState('stopped');

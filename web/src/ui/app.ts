@@ -3,6 +3,7 @@
 
 import {
   ConversationApi,
+  CLOSE_USER_REMOVED,
   ConversationSocket,
   isApiError,
   isExpired,
@@ -51,7 +52,7 @@ import { renderOutcome } from './screens/outcome';
 import type { Outcome, UploadState } from './screens/outcome';
 import { renderHistory } from './screens/history';
 
-export type ScreenName = 'loading' | 'signin' | 'lobby' | 'waiting' | 'timeout' | 'call' | 'outcome' | 'history' | 'elsewhere';
+export type ScreenName = 'loading' | 'signin' | 'lobby' | 'waiting' | 'timeout' | 'call' | 'outcome' | 'history' | 'elsewhere' | 'removed';
 
 interface Ended {
   sessionId: string;
@@ -237,6 +238,24 @@ export class App {
     );
   }
 
+  private showRemoved(): void {
+    this.show(
+      'removed',
+      (root) => {
+        root.append(
+          h(
+            'section',
+            { class: 'card center' },
+            heading('Conversations are closed to this account'),
+            h('p', { class: 'lead' }, 'This account can no longer take part in conversations. If you think this is a mistake, contact support.'),
+          ),
+        );
+        return {};
+      },
+      'Unavailable',
+    );
+  }
+
   private showOutcome(outcome: Outcome): void {
     this.show(
       'outcome',
@@ -372,6 +391,13 @@ export class App {
       if (this.call) void this.call.stop(false);
       this.call = null;
       this.showElsewhere();
+      return;
+    }
+    if (code === CLOSE_USER_REMOVED) {
+      // The platform deleted or banned the account: the call, if any, has ended for good.
+      if (this.call) void this.call.stop(false);
+      this.call = null;
+      this.showRemoved();
       return;
     }
     if (failures === 3 || (failures > 3 && failures % 10 === 0)) {

@@ -1,0 +1,139 @@
+#include "app/platform_event_consumer.hpp"
+
+#include "app/server_messages.hpp"
+#include "domain/platform_event.hpp"
+#include "observability/logging.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace conv::app {
+namespace {
+
+const auto& log() {
+  static const auto logger = observability::module_logger("platform-events");
+  return logger;
+}
+
+constexpr std::size_t batch_size = 256;
+
+}  // namespace
+
+platform_event_consumer::platform_event_consumer(boost::asio::any_io_executor executor,
+                                                 context& ctx, matchmaker& matching,
+                                                 session_lifecycle& lifecycle,
+                                                 ports::event_source& source,
+                                                 platform_event_pacing pace)
+    : strand_(boost::asio::make_strand(executor)),
+      timer_(strand_),
+      ctx_(ctx),
+      matching_(matching),
+      lifecycle_(lifecycle),
+      source_(source),
+      pace_(pace) {}
+
+void platform_event_consumer::stop() {
+  stopping_ = true;
+  boost::asio::post(strand_, [this] { timer_.cancel(); });
+}
+
+boost::asio::awaitable<void> platform_event_consumer::pause(std::chrono::milliseconds d) {
+  if (stopping_) co_return;
+  timer_.expires_after(d);
+  boost::system::error_code ec;
+  co_await timer_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+}
+
+boost::asio::awaitable<void> platform_event_consumer::run() {
+  co_await boost::asio::post(strand_, boost::asio::use_awaitable);
+  while (!stopping_) {
+    auto batch = co_await source_.poll(batch_size);
+    if (!batch) {
+      if (auto unlogged = failure_log_.admit(std::chrono::steady_clock::now()))
+        log()->warn("cannot read platform events: {} ({} more since the last such line)",
+                    batch.error().message, *unlogged);
+      co_await pause(pace_.first_retry);
+      continue;
+    }
+    if (batch->empty()) {
+      co_await pause(pace_.idle_poll);
+      continue;
+    }
+    for (const auto& e : *batch) {
+      auto delay = pace_.first_retry;
+      while (true) {
+        auto handled = co_await handle(e);
+        if (handled) break;
+        // Stopping, the rest is not acknowledged: it comes again at the next start.
+        if (stopping_) co_return;
+        log()->warn("a {} event waits for the store: {}", e.topic, handled.error().message);
+        co_await pause(delay);
+        delay = std::min(delay * 2, pace_.longest_retry);
+      }
+    }
+    // Failing here delivers the batch again: handling an event twice changes nothing more
+    // than once (a removed user is gone already; feedback-ready is told again).
+    if (auto acked = co_await source_.acknowledge(); !acked)
+      log()->warn("cannot record how far platform events were handled: {}", acked.error().message);
+  }
+}
+
+ports::task<void> platform_event_consumer::handle(const ports::inbound_event& e) {
+  auto malformed = [&](std::string_view problem) {
+    ++totals_.malformed;
+    if (auto unlogged = malformed_log_.admit(std::chrono::steady_clock::now()))
+      log()->warn("malformed event on {} skipped: {} ({} more since the last such line)", e.topic,
+                  problem, *unlogged);
+  };
+  if (e.oversize) {
+    malformed(fmt::format("longer than {} bytes", ports::max_inbound_event_bytes));
+    co_return result<void>{};
+  }
+  auto decoded = domain::decode_platform_event(e.topic, e.value);
+  if (!decoded) {
+    malformed(decoded.error().message);
+    co_return result<void>{};
+  }
+  if (auto* removed = std::get_if<domain::user_removed>(&*decoded)) {
+    auto r = co_await remove_user(removed->user_id);
+    if (!r) co_return r;
+    log()->info("{}: the user's request, session and connection are ended", removed->type);
+  } else if (auto* feedback = std::get_if<domain::feedback_completed>(&*decoded)) {
+    auto r = co_await announce_feedback(feedback->session_id, std::move(feedback->data));
+    if (!r) co_return r;
+  } else {
+    ++totals_.skipped;
+    co_return result<void>{};
+  }
+  ++totals_.handled;
+  co_return result<void>{};
+}
+
+ports::task<void> platform_event_consumer::remove_user(const std::string& user) {
+  auto request = co_await matching_.remove_user(user);
+  if (!request && request.error().code == errc::service_unavailable) co_return request;
+  auto session = co_await lifecycle_.remove_user(user);
+  if (!session && session.error().code == errc::service_unavailable) co_return session;
+  for (const auto* failed : {&request, &session})
+    if (!*failed) log()->warn("removing a user: {}", failed->error().message);
+  // Last, so that the user's client gets session-ended (user_removed) before the close.
+  ctx_.hub.disconnect(user, close_user_removed, "user removed");
+  co_return result<void>{};
+}
+
+ports::task<void> platform_event_consumer::announce_feedback(const std::string& session_id,
+                                                             boost::json::object data) {
+  auto session = co_await ctx_.store.find_session(session_id);
+  if (!session) co_return session.error();
+  if (!*session) {
+    log()->info("feedback for a session this service does not know: skipped");
+    co_return result<void>{};
+  }
+  const auto message = messages::feedback_ready(session_id, std::move(data));
+  for (const auto* user : {&(*session)->participant1_id, &(*session)->participant2_id})
+    if (ctx_.hub.is_online(*user)) ctx_.hub.send(*user, message, ctx_.clock.now());
+  co_return result<void>{};
+}
+
+}  // namespace conv::app

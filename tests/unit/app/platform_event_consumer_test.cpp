@@ -1,0 +1,155 @@
+// The platform events' consumer: every event is acted on in order, an event that fails
+// because the store is down is tried again before the next, and a batch is acknowledged
+// only once all of it is handled. Fakes below the ports (fake_ports.hpp) and a source
+// that delivers scripted batches; the match queue is the embedded one.
+#include "app/platform_event_consumer.hpp"
+#include "adapters/embedded/memory_match_queue.hpp"
+#include "domain/platform_event.hpp"
+#include "../../support/run_task.hpp"
+#include "fake_ports.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+
+namespace conv::app {
+namespace {
+
+namespace asio = boost::asio;
+using namespace fakes;
+
+struct scripted_source : ports::event_source {
+  std::vector<std::vector<ports::inbound_event>> batches;  // delivered in turn
+  std::size_t delivered = 0;
+  int acknowledged = 0;
+  std::function<void()> on_drained;  // a poll found nothing left
+
+  task<std::vector<ports::inbound_event>> poll(std::size_t) override {
+    if (delivered < batches.size()) co_return batches[delivered++];
+    if (on_drained) on_drained();
+    co_return std::vector<ports::inbound_event>();
+  }
+  task<void> acknowledge() override {
+    ++acknowledged;
+    co_return result<void>{};
+  }
+};
+
+// Records how many commits there had been when a session was looked up, and calls
+// `on_commit` after each commit.
+struct watched_store : versioned_store {
+  int commits_when_looked_up = -1;
+  std::function<void()> on_commit;
+  task<void> commit(ports::change_set changes) override {
+    auto r = co_await versioned_store::commit(std::move(changes));
+    if (on_commit) on_commit();
+    co_return r;
+  }
+  task<std::optional<domain::conversation_session>> find_session(std::string) override {
+    commits_when_looked_up = commits;
+    co_return std::optional<domain::conversation_session>();
+  }
+};
+
+ports::inbound_event user_event(std::string type, std::string user) {
+  return {std::string(domain::user_events_topic),
+          R"({"type":")" + type + R"(","data":{"userId":")" + user + R"("}})", false};
+}
+
+class PlatformEventConsumer : public ::testing::Test {
+ protected:
+  watched_store store;
+  adapters::embedded::memory_match_queue queue;
+  recording_scheduler scheduler;
+  stepping_clock clock;
+  counting_ids ids;
+  presence_hub hub{{}};
+  live_session_cache sessions;
+  no_topics topic_store;
+  topic_catalog topics{topic_store, clock, ids};
+  ice_servers ice{{}};
+  context ctx{store, queue, scheduler, clock, ids, hub, sessions, topics, ice, timings{}};
+  session_lifecycle lifecycle{ctx};
+  matchmaker matching{ctx, lifecycle};
+  scripted_source source;
+  asio::io_context io;
+  platform_event_consumer consumer{io.get_executor(),
+                                   ctx,
+                                   matching,
+                                   lifecycle,
+                                   source,
+                                   {.idle_poll = std::chrono::milliseconds(1),
+                                    .first_retry = std::chrono::milliseconds(1),
+                                    .longest_retry = std::chrono::milliseconds(4)}};
+
+  // A pending request of `user`, stored (one commit) and in line.
+  std::string join(const std::string& user) {
+    std::optional<result<join_outcome>> joined;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          domain::join_wish wish;
+          wish.target_language_code = "en";
+          wish.user_level = domain::cefr_level::b1;
+          joined = co_await matching.join(user, std::move(wish));
+        },
+        [](std::exception_ptr e) {
+          if (e) std::rethrow_exception(e);
+        });
+    io.run();
+    io.restart();
+    EXPECT_TRUE(joined && *joined);
+    return (*joined)->request.id;
+  }
+  void consume() {
+    asio::co_spawn(io, consumer.run(), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+    io.run();
+  }
+};
+
+TEST_F(PlatformEventConsumer, AnEventTheStoreFailsIsTriedAgainBeforeTheNextOne) {
+  const auto request = join("mallory");
+  ASSERT_EQ(store.commits, 1);
+  store.failing = {2, 3};  // the ban's cancellation fails twice, then is stored
+  source.batches = {{
+      {std::string(domain::user_events_topic), "not json", false},
+      user_event("user.banned", "mallory"),
+      user_event("user.created", "zoe"),
+      {std::string(domain::feedback_events_topic),
+       R"({"type":"feedback.completed","data":{"sessionId":"s-1"}})", false},
+  }};
+  source.on_drained = [&] { consumer.stop(); };
+  consume();
+
+  EXPECT_EQ(store.commits, 4);
+  EXPECT_EQ(store.versions["request:" + request], 2);  // cancelled
+  EXPECT_FALSE(testing::run_task(queue.has_queued("mallory")).value());
+  // The feedback was looked at only once the ban was stored.
+  EXPECT_EQ(store.commits_when_looked_up, 4);
+  EXPECT_EQ(source.acknowledged, 1);
+  EXPECT_EQ(consumer.totals().handled, 2u);
+  EXPECT_EQ(consumer.totals().skipped, 1u);
+  EXPECT_EQ(consumer.totals().malformed, 1u);
+}
+
+TEST_F(PlatformEventConsumer, StoppingWhileTheStoreIsDownLeavesTheBatchUnacknowledged) {
+  join("mallory");
+  for (int n = 2; n < 100; ++n)
+    store.failing.insert(n);
+  store.on_commit = [&] {
+    if (store.commits == 5) consumer.stop();  // after a few attempts
+  };
+  source.batches = {{user_event("user.deleted", "mallory"), user_event("user.deleted", "zoe")}};
+  consume();
+
+  EXPECT_EQ(store.commits, 5);  // no attempt after the stop, none for the next event
+  EXPECT_EQ(source.acknowledged, 0);
+  EXPECT_EQ(consumer.totals().handled, 0u);
+}
+
+}  // namespace
+}  // namespace conv::app
