@@ -26,7 +26,7 @@ conversation_service::conversation_service(context& c, ports::audio_store& audio
       signaling(c, lifecycle),
       audio(c, audio_store, audio_max_bytes),
       outbox(executor, c.store, events),
-      platform_events(executor, c, matching, lifecycle, platform_event_source),
+      platform_events(executor, c, matching, lifecycle, removed, platform_event_source),
       executor_(std::move(executor)) {
   ctx.events_committed = [this] { outbox.wake(); };
 }
@@ -34,6 +34,10 @@ conversation_service::conversation_service(context& c, ports::audio_store& audio
 ports::task<void> conversation_service::start(ports::liveness_record* liveness) {
   auto topics = co_await ctx.topics.start();
   if (!topics) co_return topics.error();
+  auto removals = co_await ctx.store.user_removals();
+  if (!removals) co_return removals.error();
+  for (const auto& r : *removals)
+    removed.add(r.user_id, r.at);
 
   ctx.scheduler.start([this](ports::timer_key key, timestamp due) -> boost::asio::awaitable<void> {
     switch (key.kind) {

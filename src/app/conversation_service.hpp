@@ -38,6 +38,7 @@ class conversation_service {
   signaling_relay signaling;
   audio_recordings audio;
   outbox_relay outbox;
+  removed_users removed;  // loaded from the store by start()
   platform_event_consumer platform_events;
 
  private:

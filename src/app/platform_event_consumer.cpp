@@ -23,6 +23,7 @@ constexpr std::size_t batch_size = 256;
 platform_event_consumer::platform_event_consumer(boost::asio::any_io_executor executor,
                                                  context& ctx, matchmaker& matching,
                                                  session_lifecycle& lifecycle,
+                                                 removed_users& removed,
                                                  ports::event_source& source,
                                                  platform_event_pacing pace)
     : strand_(boost::asio::make_strand(executor)),
@@ -30,6 +31,7 @@ platform_event_consumer::platform_event_consumer(boost::asio::any_io_executor ex
       ctx_(ctx),
       matching_(matching),
       lifecycle_(lifecycle),
+      removed_(removed),
       source_(source),
       pace_(pace) {}
 
@@ -111,6 +113,14 @@ ports::task<void> platform_event_consumer::handle(const ports::inbound_event& e)
 }
 
 ports::task<void> platform_event_consumer::remove_user(const std::string& user) {
+  // First, so that the user cannot come back with the token they hold while the rest is
+  // done: joining again, or reconnecting once closed.
+  const auto now = ctx_.clock.now();
+  // Named, not a braced temporary inside co_await (GCC 12 destroys those twice).
+  ports::user_removal removal{user, now};
+  auto recorded = co_await ctx_.store.record_user_removal(std::move(removal));
+  if (!recorded) co_return recorded;
+  removed_.add(user, now);
   auto request = co_await matching_.remove_user(user);
   if (!request && request.error().code == errc::service_unavailable) co_return request;
   auto session = co_await lifecycle_.remove_user(user);

@@ -1,12 +1,14 @@
 #pragma once
 // Acts on what the rest of the platform tells this service (contract: Events, Consumed):
 // a user deleted or banned loses their request, their session (cancelled, `user_removed`)
-// and their connection; a finished feedback is announced to the session's participants
-// who are online (`feedback-ready`). Unknown types are skipped; malformed events are
-// logged and counted and never stop the consumer. An event that fails because a store is
-// down is tried again until it succeeds: events are acknowledged only once handled.
+// and their connection, and their tokens issued until then (app::removed_users); a finished
+// feedback is announced to the session's participants who are online (`feedback-ready`). Unknown
+// types are skipped; malformed events are logged and counted and never stop the consumer. An event
+// that fails because a store is down is tried again until it succeeds: events are acknowledged only
+// once handled.
 #include "app/context.hpp"
 #include "app/matchmaker.hpp"
+#include "app/removed_users.hpp"
 #include "app/session_lifecycle.hpp"
 #include "observability/log_throttle.hpp"
 #include "ports/event_source.hpp"
@@ -35,8 +37,8 @@ struct platform_event_pacing {
 class platform_event_consumer {
  public:
   platform_event_consumer(boost::asio::any_io_executor executor, context& ctx, matchmaker& matching,
-                          session_lifecycle& lifecycle, ports::event_source& source,
-                          platform_event_pacing pace = {});
+                          session_lifecycle& lifecycle, removed_users& removed,
+                          ports::event_source& source, platform_event_pacing pace = {});
 
   // Runs until stop(): polls the source, acts on each event in turn, acknowledges each
   // batch once all of it is handled.
@@ -61,6 +63,7 @@ class platform_event_consumer {
   context& ctx_;
   matchmaker& matching_;
   session_lifecycle& lifecycle_;
+  removed_users& removed_;
   ports::event_source& source_;
   platform_event_pacing pace_;
   std::atomic<bool> stopping_{false};

@@ -281,6 +281,8 @@ verdict jwt_verifier::verify(std::string_view token, std::int64_t now) const {
   if (!sub || !sub->is_string() || sub->get_string().empty()) return verify_error::missing_subject;
   result.subject = std::string(sub->get_string());
   result.expires_at = **exp;
+  // Only informative (RFC 7519 §4.1.6): an unusable one is as if absent, not a refusal.
+  if (const auto iat = numeric_date(*payload, "iat"); iat && *iat) result.issued_at = **iat;
   if (const auto* roles = payload->if_contains("roles"); roles && roles->is_array())
     for (const auto& r : roles->get_array())
       if (r.is_string() && result.roles.size() < 32) result.roles.emplace_back(r.get_string());

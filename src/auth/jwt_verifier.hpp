@@ -22,6 +22,8 @@ struct claims {
   std::string subject;
   std::vector<std::string> roles;
   std::int64_t expires_at = 0;  // seconds since the epoch
+  // `iat`, when the token has a usable one (app::removed_users).
+  std::optional<std::int64_t> issued_at;
   bool is_admin() const;
 };
 

@@ -199,7 +199,8 @@ int serve() {
   auth_options.audience = settings.jwt_audience;
   transport::authenticator authenticator(
       auth_options, settings.jwt_jwks_url, settings.jwks_min_refresh,
-      {.per_second = settings.auth_failures_per_second, .burst = settings.auth_failure_burst});
+      {.per_second = settings.auth_failures_per_second, .burst = settings.auth_failure_burst},
+      service.removed);
 
   std::vector<transport::store_health> health{
       {"store", [&database] { return database->probe(); }},

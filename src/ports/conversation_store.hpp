@@ -30,6 +30,12 @@ struct session_page {
   std::optional<std::string> cursor;  // opaque; set when more items may follow
 };
 
+// A user the platform deleted or banned, and when (app::removed_users).
+struct user_removal {
+  std::string user_id;
+  timestamp at{};
+};
+
 struct stored_event {
   std::int64_t sequence = 0;  // outbox order
   domain::event event;
@@ -59,6 +65,11 @@ class conversation_store {
   // Outbox: events not yet handed to the sink, oldest first; and marking them handed.
   virtual task<std::vector<stored_event>> unsent_events(std::size_t max) = 0;
   virtual task<void> mark_sent(std::vector<std::int64_t> sequences) = 0;
+
+  // Users the platform removed: kept so that their older tokens are refused after a restart
+  // too. Recording a user again keeps the later time.
+  virtual task<void> record_user_removal(user_removal removal) = 0;
+  virtual task<std::vector<user_removal>> user_removals() = 0;
 };
 
 }  // namespace conv::ports

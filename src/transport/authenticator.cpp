@@ -36,8 +36,11 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
 }
 
 authenticator::authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                             std::chrono::seconds jwks_min_refresh, failure_budget failures)
-    : verifier_(std::move(options)), failures_(failures.per_second, failures.burst) {
+                             std::chrono::seconds jwks_min_refresh, failure_budget failures,
+                             const app::removed_users& removed)
+    : verifier_(std::move(options)),
+      failures_(failures.per_second, failures.burst),
+      removed_(removed) {
   if (!jwks_url) return;
   jwks_ = std::make_unique<auth::jwks_cache>(
       std::make_unique<auth::curl_jwks_fetcher>(*jwks_url, std::chrono::seconds(5)), verifier_,
@@ -87,6 +90,8 @@ boost::asio::awaitable<result<auth::claims>> authenticator::authenticate(std::st
   // The subject becomes a key and a log field: bounded, and no control characters.
   if (!domain::is_valid_user_id(verdict->subject))
     co_return refuse(peer, "the token's subject is not a valid user id");
+  if (removed_.refuses(verdict->subject, verdict->issued_at))
+    co_return refuse(peer, "the account was removed from the platform");
   co_return std::move(*verdict);
 }
 

@@ -6,6 +6,7 @@
 // refused (429 RATE_LIMITED) before its tokens are verified, until its budget refills. A
 // client retrying a dead token in a loop, or guessing, then costs a lookup instead of a
 // signature check (an ES256 verification is tens of microseconds).
+#include "app/removed_users.hpp"
 #include "auth/jwks_cache.hpp"
 #include "auth/jwt_verifier.hpp"
 #include "common/blocking_pool.hpp"
@@ -29,8 +30,10 @@ class authenticator {
     double per_second = 10;  // failed verifications per client address, with a burst
     double burst = 50;
   };
+  // `removed`: users whose tokens issued before their removal are refused.
   authenticator(auth::verifier_options options, std::optional<std::string> jwks_url,
-                std::chrono::seconds jwks_min_refresh, failure_budget failures);
+                std::chrono::seconds jwks_min_refresh, failure_budget failures,
+                const app::removed_users& removed);
   ~authenticator();
 
   // Fetches the JWKS once, when one is configured; false when that failed (the service
@@ -53,6 +56,7 @@ class authenticator {
   // and probes need. Declared after jwks_: it stops first.
   std::unique_ptr<blocking_pool> jwks_thread_;
   keyed_rate_limiter failures_;
+  const app::removed_users& removed_;
   std::atomic<std::uint64_t> throttled_{0};
 };
 

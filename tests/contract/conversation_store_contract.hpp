@@ -12,6 +12,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -221,6 +222,19 @@ TEST_P(ConversationStoreContract, EverythingLiveSurvivesReopening) {
   EXPECT_EQ((*testing::run_task(store().live_session_of("b")))->id, "live");
   EXPECT_FALSE(*testing::run_task(store().live_session_of("c")));
   EXPECT_EQ(testing::run_task(store().unsent_events(10))->size(), 1u);
+}
+
+TEST_P(ConversationStoreContract, RemovedUsersSurviveReopeningWithTheirLatestRemoval) {
+  EXPECT_TRUE(testing::run_task(store().user_removals())->empty());
+  ASSERT_TRUE(testing::run_task(store().record_user_removal({"mallory", from_unix_ms(2'000)})));
+  ASSERT_TRUE(testing::run_task(store().record_user_removal({"mallory", from_unix_ms(1'000)})));
+  ASSERT_TRUE(testing::run_task(store().record_user_removal({"zoë", from_unix_ms(3'000)})));
+  reopen();
+  auto removed = *testing::run_task(store().user_removals());
+  std::map<std::string, std::int64_t> at;
+  for (const auto& r : removed)
+    at[r.user_id] = to_unix_ms(r.at);
+  EXPECT_EQ(at, (std::map<std::string, std::int64_t>{{"mallory", 2'000}, {"zoë", 3'000}}));
 }
 
 }  // namespace conv::contract

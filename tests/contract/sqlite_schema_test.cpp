@@ -1,6 +1,7 @@
 // A data directory written by an older version of the service opens and keeps its topics.
 #include "../support/run_task.hpp"
 #include "../support/temp_dir.hpp"
+#include "adapters/embedded/sqlite_conversation_store.hpp"
 #include "adapters/embedded/sqlite_database.hpp"
 #include "adapters/embedded/sqlite_topic_store.hpp"
 
@@ -43,6 +44,22 @@ TEST(SqliteSchema, TopicsOfSchemaVersion1AreVersion1AndChangeCompareAndSet) {
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().code, errc::invalid_state);
   EXPECT_EQ(*conv::testing::run_task(topics.find("t1")), changed);
+}
+
+TEST(SqliteSchema, ADatabaseOfSchemaVersion2KeepsRemovedUsersOnceUpgraded) {
+  testing::temp_dir dir;
+  const auto file = dir.path() / "conversation.db";
+  sqlite_database::open(file);
+  {
+    sqlite_connection old(file, true);
+    old.exec("DROP TABLE removed_users; PRAGMA user_version = 2;");
+  }
+  auto db = sqlite_database::open(file);
+  sqlite_conversation_store store(*db);
+  ASSERT_TRUE(conv::testing::run_task(store.record_user_removal({"mallory", from_unix_ms(5)})));
+  auto removed = *conv::testing::run_task(store.user_removals());
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].user_id, "mallory");
 }
 
 }  // namespace

@@ -4,6 +4,9 @@ directory's inbox, appended here as a local producer would."""
 import json
 import time
 
+import pytest
+import websocket
+
 from conftest import connect, metric, pair
 
 
@@ -31,12 +34,31 @@ def test_a_banned_user_in_line_loses_the_request_and_the_connection(service):
     assert service.join("mallory").status_code == 202
     publish(service, "user.events", "user.banned", {"userId": "mallory"})
     assert w.wait_closed() == (4003, "user removed")
-    r = service.get("/matchmaking/status", "mallory")
-    assert r.json()["status"] == "cancelled"
     e = service.wait_for_event("matchmaking.cancelled", userId="mallory")
     assert e["data"]["reason"] == "user_removed"
     # Nobody is matched with the removed request.
     assert service.join("alice").status_code == 202
+
+
+def test_a_removed_users_tokens_from_before_are_refused_and_later_ones_accepted(service):
+    old = service.token("mallory")
+    publish(service, "user.events", "user.deleted", {"userId": "mallory"})
+    wait_for_metric(service, 'conv_platform_events_total{outcome="handled"}', 1)
+    r = service.get("/matchmaking/status", "mallory")
+    assert r.status_code == 401
+    assert r.json()["error"] == {"code": "UNAUTHORIZED", "message": "the account was removed from the platform"}
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        service.ws("mallory")
+    assert refused.value.status_code == 401
+    # The refusal survives a restart.
+    service.restart()
+    service._tokens[("mallory", False)] = old
+    assert service.get("/matchmaking/status", "mallory").status_code == 401
+    # A token issued after the removal (an account restored) is accepted: `iat` is in whole
+    # seconds, and one of the removal's second is refused.
+    time.sleep(1.1)
+    del service._tokens[("mallory", False)]
+    assert service.get("/matchmaking/status", "mallory").status_code == 404
 
 
 def test_a_deleted_participant_cancels_a_waiting_or_active_session(service):

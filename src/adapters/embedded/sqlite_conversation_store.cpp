@@ -273,4 +273,29 @@ ports::task<void> sqlite_conversation_store::mark_sent(std::vector<std::int64_t>
   co_return co_await db_.write(std::move(job));
 }
 
+ports::task<void> sqlite_conversation_store::record_user_removal(ports::user_removal removal) {
+  auto job = [removal = std::move(removal)](sqlite_connection& db) -> result<void> {
+    auto st = db.prepare(
+        "INSERT INTO removed_users(user_id, removed_at) VALUES(?1, ?2) "
+        "ON CONFLICT(user_id) DO UPDATE SET removed_at = max(removed_at, excluded.removed_at)");
+    st.bind(1, removal.user_id).bind(2, to_unix_ms(removal.at));
+    if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
+    return {};
+  };
+  co_return co_await db_.write(std::move(job));
+}
+
+ports::task<std::vector<ports::user_removal>> sqlite_conversation_store::user_removals() {
+  auto job = [](sqlite_connection& db) -> result<std::vector<ports::user_removal>> {
+    auto st = db.prepare("SELECT user_id, removed_at FROM removed_users");
+    std::vector<ports::user_removal> out;
+    for (int rc = st.step(); rc != SQLITE_DONE; rc = st.step()) {
+      if (rc != SQLITE_ROW) return store_unavailable("read failed");
+      out.push_back({std::string(st.text(0)), from_unix_ms(st.integer(1))});
+    }
+    return out;
+  };
+  co_return co_await db_.read(std::move(job));
+}
+
 }  // namespace conv::adapters::embedded

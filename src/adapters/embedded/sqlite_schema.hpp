@@ -4,7 +4,7 @@
 
 namespace conv::adapters::embedded {
 
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 void migrate(sqlite_connection& db);
 
 }  // namespace conv::adapters::embedded

@@ -108,6 +108,14 @@ struct versioned_store : ports::conversation_store {
     co_return std::vector<ports::stored_event>();
   }
   task<void> mark_sent(std::vector<std::int64_t>) override { co_return result<void>{}; }
+  std::vector<ports::user_removal> removals;
+  task<void> record_user_removal(ports::user_removal removal) override {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    if (failing.count(++commits)) co_return make_error(errc::service_unavailable, "disk full");
+    removals.push_back(std::move(removal));
+    co_return result<void>{};
+  }
+  task<std::vector<ports::user_removal>> user_removals() override { co_return removals; }
 };
 
 }  // namespace conv::app::fakes

@@ -3,9 +3,9 @@
 // only once all of it is handled. Fakes below the ports (fake_ports.hpp) and a source
 // that delivers scripted batches; the match queue is the embedded one.
 #include "app/platform_event_consumer.hpp"
+#include "../../support/run_task.hpp"
 #include "adapters/embedded/memory_match_queue.hpp"
 #include "domain/platform_event.hpp"
-#include "../../support/run_task.hpp"
 #include "fake_ports.hpp"
 
 #include <gtest/gtest.h>
@@ -38,12 +38,17 @@ struct scripted_source : ports::event_source {
 };
 
 // Records how many commits there had been when a session was looked up, and calls
-// `on_commit` after each commit.
+// `on_commit` after each write (commits and removals are counted together).
 struct watched_store : versioned_store {
   int commits_when_looked_up = -1;
   std::function<void()> on_commit;
   task<void> commit(ports::change_set changes) override {
     auto r = co_await versioned_store::commit(std::move(changes));
+    if (on_commit) on_commit();
+    co_return r;
+  }
+  task<void> record_user_removal(ports::user_removal removal) override {
+    auto r = co_await versioned_store::record_user_removal(std::move(removal));
     if (on_commit) on_commit();
     co_return r;
   }
@@ -73,12 +78,14 @@ class PlatformEventConsumer : public ::testing::Test {
   context ctx{store, queue, scheduler, clock, ids, hub, sessions, topics, ice, timings{}};
   session_lifecycle lifecycle{ctx};
   matchmaker matching{ctx, lifecycle};
+  removed_users removed;
   scripted_source source;
   asio::io_context io;
   platform_event_consumer consumer{io.get_executor(),
                                    ctx,
                                    matching,
                                    lifecycle,
+                                   removed,
                                    source,
                                    {.idle_poll = std::chrono::milliseconds(1),
                                     .first_retry = std::chrono::milliseconds(1),
@@ -114,7 +121,9 @@ class PlatformEventConsumer : public ::testing::Test {
 TEST_F(PlatformEventConsumer, AnEventTheStoreFailsIsTriedAgainBeforeTheNextOne) {
   const auto request = join("mallory");
   ASSERT_EQ(store.commits, 1);
-  store.failing = {2, 3};  // the ban's cancellation fails twice, then is stored
+  // The ban is recorded (commit 2), its request's cancellation fails (3); tried again, both
+  // are stored (4, 5).
+  store.failing = {3};
   source.batches = {{
       {std::string(domain::user_events_topic), "not json", false},
       user_event("user.banned", "mallory"),
@@ -125,11 +134,13 @@ TEST_F(PlatformEventConsumer, AnEventTheStoreFailsIsTriedAgainBeforeTheNextOne) 
   source.on_drained = [&] { consumer.stop(); };
   consume();
 
-  EXPECT_EQ(store.commits, 4);
+  EXPECT_EQ(store.commits, 5);
   EXPECT_EQ(store.versions["request:" + request], 2);  // cancelled
+  EXPECT_TRUE(removed.refuses("mallory", std::nullopt));
+  EXPECT_FALSE(removed.refuses("zoe", std::nullopt));
   EXPECT_FALSE(testing::run_task(queue.has_queued("mallory")).value());
   // The feedback was looked at only once the ban was stored.
-  EXPECT_EQ(store.commits_when_looked_up, 4);
+  EXPECT_EQ(store.commits_when_looked_up, 5);
   EXPECT_EQ(source.acknowledged, 1);
   EXPECT_EQ(consumer.totals().handled, 2u);
   EXPECT_EQ(consumer.totals().skipped, 1u);

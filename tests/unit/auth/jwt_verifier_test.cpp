@@ -44,6 +44,20 @@ TEST(JwtVerifier, AcceptsAValidHs256Token) {
   EXPECT_EQ(r->expires_at, now + 300);
 }
 
+TEST(JwtVerifier, ReadsTheIssueTimeWhenItIsUsable) {
+  auto v = hs_verifier();
+  auto with = v.verify(sign_hs256(secret, hs_header, payload({{"iat", now - 60}})), now);
+  ASSERT_TRUE(with);
+  EXPECT_EQ(with->issued_at, now - 60);
+  EXPECT_EQ(v.verify(sign_hs256(secret, hs_header, payload()), now)->issued_at, std::nullopt);
+  // Only informative: one that is no date is as if absent, and the token still valid.
+  for (json::value odd : {json::value("yesterday"), json::value(1e300)}) {
+    auto r = v.verify(sign_hs256(secret, hs_header, payload({{"iat", odd}})), now);
+    ASSERT_TRUE(r) << json::serialize(odd);
+    EXPECT_EQ(r->issued_at, std::nullopt);
+  }
+}
+
 TEST(JwtVerifier, RejectsAlgNone) {
   auto token = base64url_encode(R"({"alg":"none"})") + "." +
                base64url_encode(json::serialize(payload())) + ".";
