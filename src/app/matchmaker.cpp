@@ -302,15 +302,21 @@ boost::asio::awaitable<void> matchmaker::on_presence_changed(std::string user, b
               co_await ctx_.scheduler.schedule(key, ctx_.clock.now() + ctx_.times.presence_grace));
 }
 
-ports::task<void> matchmaker::remove_user(std::string user) {
+ports::task<bool> matchmaker::remove_user(std::string user, timestamp removed_at) {
   auto removed = co_await ctx_.queue.remove_user(user);
   if (!removed) co_return removed.error();
-  if (*removed) {
-    auto r = co_await finish_request(std::move(**removed), request_status::cancelled,
-                                     "matchmaking.cancelled", "user_removed");
-    if (!r) co_return r.error();
+  if (!*removed) co_return false;
+  if ((*removed)->enqueued_at_ms > to_unix_ms(removed_at)) {
+    // Made after the removal (the account was restored since; this is an old event
+    // delivered again): it stays.
+    auto restored = co_await ctx_.queue.restore(std::move(**removed));
+    if (!restored) co_return restored.error();
+    co_return false;
   }
-  co_return result<void>{};
+  auto r = co_await finish_request(std::move(**removed), request_status::cancelled,
+                                   "matchmaking.cancelled", "user_removed");
+  if (!r) co_return r.error();
+  co_return true;
 }
 
 ports::task<void> matchmaker::resume(std::vector<matchmaking_request> pending) {

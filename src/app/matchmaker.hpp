@@ -27,7 +27,9 @@ class matchmaker {
   boost::asio::awaitable<void> on_timer(ports::timer_key key, timestamp due);
   // The user's last connection closed (start the presence grace) or one opened.
   boost::asio::awaitable<void> on_presence_changed(std::string user, bool online);
-  ports::task<void> remove_user(std::string user);
+  // The platform removed the user at `removed_at`: their request in line, if they made it
+  // by then, is cancelled (user_removed). True when one was.
+  ports::task<bool> remove_user(std::string user, timestamp removed_at);
   // What this instance stored, for /metrics.
   struct request_counts {
     std::atomic<std::uint64_t> requests{0}, matches{0}, expired{0}, cancelled{0};

@@ -67,6 +67,13 @@ boost::asio::awaitable<void> platform_event_consumer::run() {
       while (true) {
         auto handled = co_await handle(e);
         if (handled) break;
+        if (handled.error().code != errc::service_unavailable) {
+          // Not the store being down: trying again would block every event behind it.
+          ++totals_.failed;
+          log()->warn("a {} event could not be acted on, skipped: {}", e.topic,
+                      handled.error().message);
+          break;
+        }
         // Stopping, the rest is not acknowledged: it comes again at the next start.
         if (stopping_) co_return;
         log()->warn("a {} event waits for the store: {}", e.topic, handled.error().message);
@@ -74,8 +81,9 @@ boost::asio::awaitable<void> platform_event_consumer::run() {
         delay = std::min(delay * 2, pace_.longest_retry);
       }
     }
-    // Failing here delivers the batch again: handling an event twice changes nothing more
-    // than once (a removed user is gone already; feedback-ready is told again).
+    // Failing here, the batch comes again at the next start: handling an event twice
+    // changes nothing more than once (a removal already recorded is recognised; only
+    // feedback-ready is told again).
     if (auto acked = co_await source_.acknowledge(); !acked)
       log()->warn("cannot record how far platform events were handled: {}", acked.error().message);
   }
@@ -98,9 +106,16 @@ ports::task<void> platform_event_consumer::handle(const ports::inbound_event& e)
     co_return result<void>{};
   }
   if (auto* removed = std::get_if<domain::user_removed>(&*decoded)) {
-    auto r = co_await remove_user(removed->user_id);
+    // As of when it happened (a late event does not reach past a restoration of the
+    // account since), but never a time to come.
+    const auto now = ctx_.clock.now();
+    auto r =
+        co_await remove_user(removed->user_id, std::min(removed->occurred_at.value_or(now), now));
     if (!r) co_return r;
-    log()->info("{}: the user's request, session and connection are ended", removed->type);
+    log()->info(
+        "{}: the user's tokens until then are refused, and their request, session and "
+        "connection ended",
+        removed->type);
   } else if (auto* feedback = std::get_if<domain::feedback_completed>(&*decoded)) {
     auto r = co_await announce_feedback(feedback->session_id, std::move(feedback->data));
     if (!r) co_return r;
@@ -112,23 +127,24 @@ ports::task<void> platform_event_consumer::handle(const ports::inbound_event& e)
   co_return result<void>{};
 }
 
-ports::task<void> platform_event_consumer::remove_user(const std::string& user) {
-  // First, so that the user cannot come back with the token they hold while the rest is
-  // done: joining again, or reconnecting once closed.
-  const auto now = ctx_.clock.now();
+ports::task<void> platform_event_consumer::remove_user(const std::string& user, timestamp at) {
+  // First, so that the user cannot come back with a token they hold while the rest is done
+  // (joining again, or reconnecting once closed). Recorded first too: a restart between
+  // here and the end delivers the event again, and what follows is done again.
   // Named, not a braced temporary inside co_await (GCC 12 destroys those twice).
-  ports::user_removal removal{user, now};
+  ports::user_removal removal{user, at};
   auto recorded = co_await ctx_.store.record_user_removal(std::move(removal));
-  if (!recorded) co_return recorded;
-  removed_.add(user, now);
-  auto request = co_await matching_.remove_user(user);
-  if (!request && request.error().code == errc::service_unavailable) co_return request;
-  auto session = co_await lifecycle_.remove_user(user);
-  if (!session && session.error().code == errc::service_unavailable) co_return session;
-  for (const auto* failed : {&request, &session})
-    if (!*failed) log()->warn("removing a user: {}", failed->error().message);
-  // Last, so that the user's client gets session-ended (user_removed) before the close.
-  ctx_.hub.disconnect(user, close_user_removed, "user removed");
+  if (!recorded) co_return recorded.error();
+  removed_.add(user, at);
+  auto request = co_await matching_.remove_user(user, at);
+  if (!request) co_return request.error();
+  auto session = co_await lifecycle_.remove_user(user, at);
+  if (!session) co_return session.error();
+  // Last, so that the user's client gets session-ended (user_removed) before the close. Not
+  // for a removal known already, with nothing of it left to end: the user's connection is
+  // then one they opened with a token issued since (an account restored).
+  if (*recorded || *request || *session)
+    ctx_.hub.disconnect(user, close_user_removed, "user removed");
   co_return result<void>{};
 }
 

@@ -46,14 +46,16 @@ class platform_event_consumer {
   void stop();
 
   struct event_counts {
-    std::atomic<std::uint64_t> handled{0}, skipped{0}, malformed{0};
+    // skipped: a type this service does not act on; failed: acted on in part, not because
+    // a store was down (logged).
+    std::atomic<std::uint64_t> handled{0}, skipped{0}, malformed{0}, failed{0};
   };
   const event_counts& totals() const { return totals_; }
 
  private:
-  // Fails only when a store is down (the event is to be tried again).
+  // Fails with service_unavailable when a store is down (the event is to be tried again).
   ports::task<void> handle(const ports::inbound_event& e);
-  ports::task<void> remove_user(const std::string& user);
+  ports::task<void> remove_user(const std::string& user, timestamp at);
   ports::task<void> announce_feedback(const std::string& session_id, boost::json::object data);
   // Sleeps for `d`, or until stop().
   boost::asio::awaitable<void> pause(std::chrono::milliseconds d);

@@ -346,15 +346,18 @@ boost::asio::awaitable<void> session_lifecycle::on_timer(timer_key key, timestam
   }
 }
 
-ports::task<void> session_lifecycle::remove_user(std::string user) {
+ports::task<bool> session_lifecycle::remove_user(std::string user, timestamp removed_at) {
   auto live = co_await ctx_.store.live_session_of(user);
   if (!live) co_return live.error();
-  if (*live) {
-    auto r = co_await transition((*live)->id, session_trigger::user_removed, ctx_.clock.now(),
-                                 std::nullopt);
-    if (!r && r.error().code != errc::invalid_state) co_return r.error();
+  // One made after the removal belongs to an account restored since.
+  if (!*live || (*live)->created_at > removed_at) co_return false;
+  auto r = co_await transition((*live)->id, session_trigger::user_removed, ctx_.clock.now(),
+                               std::nullopt);
+  if (!r) {
+    if (r.error().code == errc::invalid_state) co_return false;  // it ended meanwhile
+    co_return r.error();
   }
-  co_return result<void>{};
+  co_return true;
 }
 
 boost::asio::awaitable<void> session_lifecycle::track(const conversation_session& s, bool resumed) {

@@ -39,7 +39,9 @@ class session_lifecycle {
 
   // Timers and platform events.
   boost::asio::awaitable<void> on_timer(ports::timer_key key, timestamp due);
-  ports::task<void> remove_user(std::string user);
+  // The platform removed the user at `removed_at`: their live session, if it was made by
+  // then, is cancelled (user_removed). True when one was.
+  ports::task<bool> remove_user(std::string user, timestamp removed_at);
 
   // A session the matchmaker just stored, or a live one found at start.
   boost::asio::awaitable<void> track(const domain::conversation_session& s, bool resumed);

@@ -57,4 +57,35 @@ std::optional<timestamp> parse_rfc3339(std::string_view text) {
   return timestamp{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms};
 }
 
+std::optional<timestamp> parse_rfc3339_any(std::string_view text) {
+  // The date and time to the second, then written again in the fixed form to be parsed.
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't')) return std::nullopt;
+  std::string fixed(text.substr(0, 19));
+  fixed[10] = 'T';
+  std::size_t pos = 19;
+  std::string millis = "000";
+  if (text[pos] == '.') {
+    const auto digits = text.find_first_not_of("0123456789", pos + 1);
+    if (digits == std::string_view::npos || digits == pos + 1) return std::nullopt;
+    for (std::size_t i = 0; i < 3 && pos + 1 + i < digits; ++i)
+      millis[i] = text[pos + 1 + i];
+    pos = digits;
+  }
+  auto t = parse_rfc3339(fixed + "." + millis + "Z");
+  if (!t) return std::nullopt;
+  const auto zone = text.substr(pos);
+  if (zone == "Z" || zone == "z") return t;
+  // ±HH:MM: the local time is that much ahead of UTC (or behind).
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
+  auto two = [&](std::size_t i) {
+    return (zone[i] < '0' || zone[i] > '9' || zone[i + 1] < '0' || zone[i + 1] > '9')
+               ? -1
+               : (zone[i] - '0') * 10 + (zone[i + 1] - '0');
+  };
+  const int h = two(1), m = two(4);
+  if (h < 0 || h > 23 || m < 0 || m > 59) return std::nullopt;
+  const auto offset = std::chrono::hours(h) + std::chrono::minutes(m);
+  return zone[0] == '+' ? *t - offset : *t + offset;
+}
+
 }  // namespace conv

@@ -47,7 +47,10 @@ result<platform_event> decode_platform_event(std::string_view topic, std::string
   if (user_event) {
     auto user = text_field(fields, "userId", is_valid_user_id);
     if (!user) return user.error();
-    return platform_event{user_removed{std::move(*user), std::string(name)}};
+    std::optional<timestamp> occurred_at;
+    if (const auto* at = envelope->if_contains("occurredAt"); at && at->is_string())
+      occurred_at = parse_rfc3339_any(at->get_string());
+    return platform_event{user_removed{std::move(*user), std::string(name), occurred_at}};
   }
   auto session = text_field(fields, "sessionId", is_safe_id);
   if (!session) return session.error();

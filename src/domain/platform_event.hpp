@@ -6,9 +6,11 @@
 // Any other type on those topics is an unknown_event: skipped, as the contract asks, so
 // that producers can add types without breaking this consumer.
 #include "common/error.hpp"
+#include "common/time.hpp"
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -21,6 +23,9 @@ inline constexpr std::string_view feedback_events_topic = "feedback.events";
 struct user_removed {
   std::string user_id;
   std::string type;  // user.deleted or user.banned
+  // The envelope's `occurredAt`, when it is an RFC 3339 time (it is informative: an event
+  // without a usable one is still acted on, as of when it is handled).
+  std::optional<timestamp> occurred_at;
 };
 
 struct feedback_completed {

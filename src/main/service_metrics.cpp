@@ -48,6 +48,7 @@ void register_service_metrics(observability::metrics_registry& metrics,
   count("conv_platform_events_total", platform, consumed.handled, "outcome=\"handled\"");
   count("conv_platform_events_total", platform, consumed.skipped, "outcome=\"skipped\"");
   count("conv_platform_events_total", platform, consumed.malformed, "outcome=\"malformed\"");
+  count("conv_platform_events_total", platform, consumed.failed, "outcome=\"failed\"");
   const auto& transitions = service.lifecycle.totals();
   count("conv_sessions_started_total", "calls that started", transitions.started);
   const char* ended = "sessions that ended, by status";

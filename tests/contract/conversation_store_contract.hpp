@@ -226,15 +226,20 @@ TEST_P(ConversationStoreContract, EverythingLiveSurvivesReopening) {
 
 TEST_P(ConversationStoreContract, RemovedUsersSurviveReopeningWithTheirLatestRemoval) {
   EXPECT_TRUE(testing::run_task(store().user_removals())->empty());
-  ASSERT_TRUE(testing::run_task(store().record_user_removal({"mallory", from_unix_ms(2'000)})));
-  ASSERT_TRUE(testing::run_task(store().record_user_removal({"mallory", from_unix_ms(1'000)})));
-  ASSERT_TRUE(testing::run_task(store().record_user_removal({"zoë", from_unix_ms(3'000)})));
+  auto record = [this](const char* user, std::int64_t at_ms) {
+    return testing::run_task(store().record_user_removal({user, from_unix_ms(at_ms)})).value();
+  };
+  EXPECT_TRUE(record("mallory", 2'000));
+  EXPECT_FALSE(record("mallory", 2'000));  // the same event again
+  EXPECT_FALSE(record("mallory", 1'000));  // an older one
+  EXPECT_TRUE(record("zoë", 3'000));
+  EXPECT_TRUE(record("zoë", 3'001));
   reopen();
   auto removed = *testing::run_task(store().user_removals());
   std::map<std::string, std::int64_t> at;
   for (const auto& r : removed)
     at[r.user_id] = to_unix_ms(r.at);
-  EXPECT_EQ(at, (std::map<std::string, std::int64_t>{{"mallory", 2'000}, {"zoë", 3'000}}));
+  EXPECT_EQ(at, (std::map<std::string, std::int64_t>{{"mallory", 2'000}, {"zoë", 3'001}}));
 }
 
 }  // namespace conv::contract

@@ -153,5 +153,46 @@ TEST_F(jsonl_event_inbox_test, an_unreadable_position_starts_from_the_beginning)
   EXPECT_EQ(values(*inbox), strings{"user.events a"});
 }
 
+TEST_F(jsonl_event_inbox_test, a_file_removed_and_made_again_is_read_from_its_start) {
+  // A file system gives the removed file's inode number to the next file made (ext4 does at
+  // once): the position must not carry over to it, running or restarted.
+  {
+    auto inbox = open_inbox();
+    append("a\nb\n");
+    EXPECT_EQ(values(*inbox).size(), 2u);
+    std::filesystem::remove(file());
+    append("c\nd\ne\n");
+    EXPECT_EQ(values(*inbox), (strings{"user.events c", "user.events d", "user.events e"}));
+    acknowledge(*inbox);
+  }
+  std::filesystem::remove(file());
+  append("f\ng\nh\ni\n");
+  auto inbox = open_inbox();
+  EXPECT_EQ(values(*inbox).size(), 4u);
+}
+
+TEST_F(jsonl_event_inbox_test, the_rest_of_a_line_too_long_is_passed_over_after_a_restart_too) {
+  const auto longest = ports::max_inbound_event_bytes;
+  {
+    auto inbox = open_inbox();
+    append(std::string(longest + 10, 'x'));
+    EXPECT_EQ(values(*inbox).size(), 1u);
+    acknowledge(*inbox);
+  }
+  append("xxx\nafter\n");
+  auto inbox = open_inbox();
+  EXPECT_EQ(values(*inbox), strings{"user.events after"});
+}
+
+TEST_F(jsonl_event_inbox_test, a_file_that_cannot_be_read_holds_up_no_other) {
+  auto inbox = open_inbox();
+  std::filesystem::create_directories(file());  // reading it fails with EISDIR
+  append("{\"f\":1}\n", "feedback.events");
+  EXPECT_EQ(values(*inbox), strings{"feedback.events {\"f\":1}"});
+  auto nothing_else = testing::run_task(inbox->poll(10));
+  ASSERT_FALSE(nothing_else);  // alone, the failure is reported
+  EXPECT_EQ(nothing_else.error().code, errc::service_unavailable);
+}
+
 }  // namespace
 }  // namespace conv::adapters::embedded

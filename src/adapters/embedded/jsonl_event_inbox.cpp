@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 namespace conv::adapters::embedded {
 namespace {
@@ -34,6 +35,23 @@ bool blank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
+// The file's inode and birth time (zero where the file system keeps none), for `fd` or, with
+// `fd` AT_FDCWD, for `path`.
+template <class Identity>
+std::optional<Identity> identify(int fd, const char* path) {
+  struct statx st {};
+  const int flags = fd == AT_FDCWD ? 0 : AT_EMPTY_PATH;
+  if (::statx(fd, fd == AT_FDCWD ? path : "", flags, STATX_INO | STATX_BTIME, &st) != 0)
+    return std::nullopt;
+  Identity id;
+  id.inode = st.stx_ino;
+  if (st.stx_mask & STATX_BTIME) {
+    id.born_s = st.stx_btime.tv_sec;
+    id.born_ns = st.stx_btime.tv_nsec;
+  }
+  return id;
+}
+
 }  // namespace
 
 jsonl_event_inbox::jsonl_event_inbox(std::filesystem::path directory,
@@ -48,10 +66,11 @@ jsonl_event_inbox::jsonl_event_inbox(std::filesystem::path directory,
     t.file = directory / (std::string(topic) + ".jsonl");
     t.position_file = directory / (std::string(topic) + ".position");
     if (std::ifstream in(t.position_file); in) {
-      std::uint64_t inode = 0, offset = 0;
-      if (in >> inode >> offset) {
-        t.acknowledged_inode = t.inode = static_cast<ino_t>(inode);
-        t.acknowledged = t.delivered = offset;
+      position p;
+      int skipping = 0;
+      if (in >> p.file.inode >> p.file.born_s >> p.file.born_ns >> p.offset >> skipping) {
+        p.skipping = skipping != 0;
+        t.acknowledged = t.delivered = p;
       } else {
         log()->warn("{} is unreadable: reading {} from its start", t.position_file.string(),
                     t.file.string());
@@ -70,13 +89,19 @@ ports::task<std::vector<ports::inbound_event>> jsonl_event_inbox::poll(std::size
   co_return co_await pool_.run([this, max]() -> result<std::vector<ports::inbound_event>> {
     std::lock_guard lock(mutex_);
     std::vector<ports::inbound_event> out;
+    std::optional<error> failed;
     for (auto& t : topics_) {
       if (out.size() >= max) break;
+      // One file that cannot be read does not hold up the others: the failure is reported
+      // only when nothing else came (the consumer logs it and tries again later).
       if (auto r = read_topic(t, out, max); !r) {
-        // What was read before the failure is delivered; the rest waits for the next poll.
-        if (out.empty()) return r.error();
-        log()->warn("{}", r.error().message);
+        if (failed) log()->warn("{}", failed->message);
+        failed = r.error();
       }
+    }
+    if (failed) {
+      if (out.empty()) return *failed;
+      log()->warn("{}", failed->message);
     }
     return out;
   });
@@ -88,36 +113,33 @@ result<void> jsonl_event_inbox::read_topic(topic_file& t, std::vector<ports::inb
     if (t.fd < 0) {
       t.fd = ::open(t.file.c_str(), O_RDONLY | O_CLOEXEC);
       if (t.fd < 0) return errno == ENOENT ? result<void>{} : failure("cannot open", t.file);
-      struct stat st {};
-      if (::fstat(t.fd, &st) != 0) return failure("cannot read", t.file);
-      if (st.st_ino != t.inode) {
-        // Not the file the position is about: a new one, read from its start.
-        t.inode = st.st_ino;
-        t.delivered = 0;
-        t.skipping = false;
-      }
+      const auto opened = identify<file_identity>(t.fd, nullptr);
+      if (!opened) return failure("cannot read", t.file);
+      // Not the file the position is about: a new one, read from its start.
+      if (*opened != t.delivered.file) t.delivered = position{*opened, 0, false};
     }
-    struct stat opened {
-    }, at_path{};
+    struct stat opened {};
     if (::fstat(t.fd, &opened) != 0) return failure("cannot read", t.file);
-    const bool replaced = ::stat(t.file.c_str(), &at_path) != 0 || at_path.st_ino != opened.st_ino;
+    const auto at_path = identify<file_identity>(AT_FDCWD, t.file.c_str());
+    const bool replaced = !at_path || *at_path != t.delivered.file;
     const auto size = static_cast<std::uint64_t>(opened.st_size);
-    if (size < t.delivered) {
+    if (size < t.delivered.offset) {
       log()->warn("{} is shorter than what was read of it: reading it again from its start",
                   t.file.string());
-      t.delivered = 0;
-      t.skipping = false;
+      t.delivered.offset = 0;
+      t.delivered.skipping = false;
     }
     auto drained = read_lines(t, size, out, max);
     if (!drained) return drained.error();
     if (!*drained || !replaced) return {};
     // The file was moved away or removed, and everything in it is read: on to the file now
     // at the path. A last line without its newline will never be finished there.
-    if (t.delivered < size)
+    if (t.delivered.offset < size)
       log()->warn("{} was moved away with an unfinished last line ({} bytes): skipped",
-                  t.file.string(), size - t.delivered);
+                  t.file.string(), size - t.delivered.offset);
     ::close(t.fd);
     t.fd = -1;
+    t.delivered = position{};  // whatever comes next at the path is new
   }
   return {};
 }
@@ -126,12 +148,14 @@ result<bool> jsonl_event_inbox::read_lines(topic_file& t, std::uint64_t size,
                                            std::vector<ports::inbound_event>& out,
                                            std::size_t max) {
   constexpr auto longest = ports::max_inbound_event_bytes;
-  while (t.delivered < size) {
+  auto& at = t.delivered;
+  while (at.offset < size) {
     const auto wanted =
-        static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes, size - t.delivered));
-    const auto got = ::pread(t.fd, buffer_.data(), wanted, static_cast<off_t>(t.delivered));
+        static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes, size - at.offset));
+    const auto got = ::pread(t.fd, buffer_.data(), wanted, static_cast<off_t>(at.offset));
     if (got < 0) return failure("cannot read", t.file);
-    if (got == 0) return true;  // cut shorter meanwhile: the next poll sees it
+    // Cut shorter since it was measured: its end is here (the next poll sees the rest).
+    if (static_cast<std::size_t>(got) < wanted) size = at.offset + static_cast<std::uint64_t>(got);
     const std::string_view chunk(buffer_.data(), static_cast<std::size_t>(got));
     std::size_t pos = 0;
     while (pos < chunk.size()) {
@@ -139,27 +163,27 @@ result<bool> jsonl_event_inbox::read_lines(topic_file& t, std::uint64_t size,
       const auto newline = chunk.find('\n', pos);
       if (newline == std::string_view::npos) {
         const auto rest = chunk.size() - pos;
-        if (t.skipping) {
-          t.delivered += rest;
+        if (at.skipping) {
+          at.offset += rest;
         } else if (rest > longest) {
           out.push_back({t.topic, std::string(chunk.substr(pos, longest)), true});
-          t.skipping = true;
-          t.delivered += rest;
-        } else if (t.delivered + rest >= size) {
+          at.skipping = true;
+          at.offset += rest;
+        } else if (at.offset + rest >= size) {
           return true;  // an unfinished last line: wait for its newline
         }
-        break;  // the next chunk starts at t.delivered
+        break;  // the next chunk starts at the offset
       }
       auto line = chunk.substr(pos, newline - pos);
       const auto length = line.size();
       if (line.ends_with('\r')) line.remove_suffix(1);  // written on Windows
-      if (t.skipping)
-        t.skipping = false;  // the end of a line too long, delivered cut short already
+      if (at.skipping)
+        at.skipping = false;  // the end of a line too long, delivered cut short already
       else if (line.size() > longest)
         out.push_back({t.topic, std::string(line.substr(0, longest)), true});
       else if (!blank(line))
         out.push_back({t.topic, std::string(line), false});
-      t.delivered += length + 1;
+      at.offset += length + 1;
       pos = newline + 1;
     }
   }
@@ -170,7 +194,7 @@ ports::task<void> jsonl_event_inbox::acknowledge() {
   co_return co_await pool_.run([this]() -> result<void> {
     std::lock_guard lock(mutex_);
     for (auto& t : topics_) {
-      if (t.inode == t.acknowledged_inode && t.delivered == t.acknowledged) continue;
+      if (t.delivered == t.acknowledged) continue;
       if (auto saved = save_position(t); !saved) return saved;
     }
     return {};
@@ -181,7 +205,9 @@ ports::task<void> jsonl_event_inbox::acknowledge() {
 // Not synced: after a power cut the events since the last synced position come again,
 // which at least once allows.
 result<void> jsonl_event_inbox::save_position(topic_file& t) {
-  const auto text = fmt::format("{} {}\n", static_cast<std::uint64_t>(t.inode), t.delivered);
+  const auto& p = t.delivered;
+  const auto text = fmt::format("{} {} {} {} {}\n", p.file.inode, p.file.born_s, p.file.born_ns,
+                                p.offset, p.skipping ? 1 : 0);
   auto aside = t.position_file;
   aside += ".new";
   const int fd = ::open(aside.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -190,7 +216,6 @@ result<void> jsonl_event_inbox::save_position(topic_file& t) {
   ::close(fd);
   if (!written || ::rename(aside.c_str(), t.position_file.c_str()) != 0)
     return failure("cannot write", t.position_file);
-  t.acknowledged_inode = t.inode;
   t.acknowledged = t.delivered;
   return {};
 }

@@ -4,13 +4,12 @@
 // the platform's producers (a developer's `echo … >> data/inbox/user.events.jsonl`, a test,
 // a local bridge). Read like `tail -F`: only complete lines; a file moved away is read to
 // its end before the new one at the path; a file cut shorter is read again from the start.
-// How far each file was handled is kept beside it in `<topic>.position` (its inode and byte
+// How far each file was handled is kept beside it in `<topic>.position` (which file, byte
 // offset), so a restart delivers only what was not acknowledged. A file replaced while the
-// service was down is read from its start.
+// service was down is read from its start. One file that cannot be read does not hold up
+// the others.
 #include "common/blocking_pool.hpp"
 #include "ports/event_source.hpp"
-
-#include <sys/types.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -33,15 +32,26 @@ class jsonl_event_inbox : public ports::event_source {
   ports::task<void> acknowledge() override;
 
  private:
+  // Which file a position is about. Its inode number alone is not enough: a file system
+  // gives a removed file's number to the next file made. With its birth time it is.
+  struct file_identity {
+    std::uint64_t inode = 0;
+    std::int64_t born_s = 0;
+    std::uint32_t born_ns = 0;
+    bool operator==(const file_identity&) const = default;
+  };
+  struct position {
+    file_identity file;
+    std::uint64_t offset = 0;
+    bool skipping = false;  // inside a line too long to deliver: its rest is passed over
+    bool operator==(const position&) const = default;
+  };
   struct topic_file {
     std::string topic;
     std::filesystem::path file, position_file;
     int fd = -1;
-    ino_t inode = 0;               // of the file being read (or last acknowledged in)
-    std::uint64_t delivered = 0;   // offset after the last line poll() returned
-    ino_t acknowledged_inode = 0;  // what <topic>.position says
-    std::uint64_t acknowledged = 0;
-    bool skipping = false;  // inside a line too long to deliver: its rest is passed over
+    position delivered;     // after the last line poll() returned
+    position acknowledged;  // what <topic>.position says
   };
 
   result<void> read_topic(topic_file& t, std::vector<ports::inbound_event>& out, std::size_t max);

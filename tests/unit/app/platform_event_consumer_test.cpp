@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <functional>
+#include <map>
 
 namespace conv::app {
 namespace {
@@ -41,27 +42,44 @@ struct scripted_source : ports::event_source {
 // `on_commit` after each write (commits and removals are counted together).
 struct watched_store : versioned_store {
   int commits_when_looked_up = -1;
+  bool sessions_unreadable = false;
   std::function<void()> on_commit;
   task<void> commit(ports::change_set changes) override {
     auto r = co_await versioned_store::commit(std::move(changes));
     if (on_commit) on_commit();
     co_return r;
   }
-  task<void> record_user_removal(ports::user_removal removal) override {
+  task<bool> record_user_removal(ports::user_removal removal) override {
     auto r = co_await versioned_store::record_user_removal(std::move(removal));
     if (on_commit) on_commit();
     co_return r;
   }
   task<std::optional<domain::conversation_session>> find_session(std::string) override {
     commits_when_looked_up = commits;
+    if (sessions_unreadable)
+      co_return make_error(errc::internal, "a stored document cannot be read");
     co_return std::optional<domain::conversation_session>();
   }
 };
 
-ports::inbound_event user_event(std::string type, std::string user) {
+ports::inbound_event user_event(std::string type, std::string user,
+                                std::string occurred_at = "2026-11-27T00:00:00Z") {
   return {std::string(domain::user_events_topic),
-          R"({"type":")" + type + R"(","data":{"userId":")" + user + R"("}})", false};
+          R"({"type":")" + type + R"(","occurredAt":")" + occurred_at + R"(","data":{"userId":")" +
+              user + R"("}})",
+          false};
 }
+
+ports::inbound_event feedback_event(std::string session) {
+  return {std::string(domain::feedback_events_topic),
+          R"({"type":"feedback.completed","data":{"sessionId":")" + session + R"("}})", false};
+}
+
+struct recording_sink : connection_sink {
+  std::optional<std::uint16_t> closed_with;
+  bool push(outbound_message) override { return true; }
+  void close(std::uint16_t code, std::string_view) override { closed_with = code; }
+};
 
 class PlatformEventConsumer : public ::testing::Test {
  protected:
@@ -105,15 +123,17 @@ class PlatformEventConsumer : public ::testing::Test {
         [](std::exception_ptr e) {
           if (e) std::rethrow_exception(e);
         });
-    io.run();
     io.restart();
+    io.run();
     EXPECT_TRUE(joined && *joined);
     return (*joined)->request.id;
   }
-  void consume() {
-    asio::co_spawn(io, consumer.run(), [](std::exception_ptr e) {
+  // Runs `c` (the test's consumer unless told) until it stops.
+  void consume(platform_event_consumer* c = nullptr) {
+    asio::co_spawn(io, (c ? c : &consumer)->run(), [](std::exception_ptr e) {
       if (e) std::rethrow_exception(e);
     });
+    io.restart();
     io.run();
   }
 };
@@ -126,7 +146,8 @@ TEST_F(PlatformEventConsumer, AnEventTheStoreFailsIsTriedAgainBeforeTheNextOne) 
   store.failing = {3};
   source.batches = {{
       {std::string(domain::user_events_topic), "not json", false},
-      user_event("user.banned", "mallory"),
+      // Published later than the join (capped at the time it is handled): its request goes.
+      user_event("user.banned", "mallory", "2999-01-01T00:00:00Z"),
       user_event("user.created", "zoe"),
       {std::string(domain::feedback_events_topic),
        R"({"type":"feedback.completed","data":{"sessionId":"s-1"}})", false},
@@ -160,6 +181,60 @@ TEST_F(PlatformEventConsumer, StoppingWhileTheStoreIsDownLeavesTheBatchUnacknowl
   EXPECT_EQ(store.commits, 5);  // no attempt after the stop, none for the next event
   EXPECT_EQ(source.acknowledged, 0);
   EXPECT_EQ(consumer.totals().handled, 0u);
+}
+
+TEST_F(PlatformEventConsumer, AnEventThatFailsForAnotherReasonIsSkippedAndTheNextHandled) {
+  store.sessions_unreadable = true;
+  source.batches = {{feedback_event("s-1"), user_event("user.banned", "mallory")}};
+  source.on_drained = [&] { consumer.stop(); };
+  consume();
+  EXPECT_EQ(consumer.totals().failed, 1u);
+  EXPECT_EQ(consumer.totals().handled, 1u);
+  EXPECT_TRUE(removed.refuses("mallory", std::nullopt));
+  EXPECT_EQ(source.acknowledged, 1);
+}
+
+TEST_F(PlatformEventConsumer, ARemovalDeliveredAgainLeavesWhatTheUserDidSinceAlone) {
+  // Removed at 00:00 and handled; the account is restored, the user joins and connects
+  // again (a token issued since); then the old event comes again (a position lost).
+  source.batches = {{user_event("user.banned", "mallory")}};
+  source.on_drained = [&] { consumer.stop(); };
+  consume();
+  ASSERT_EQ(consumer.totals().handled, 1u);
+  const auto request = join("mallory");  // the fake clock is in 2027: after the removal
+  auto sink = std::make_shared<recording_sink>();
+  hub.attach("mallory", sink, clock.now(), 1);
+
+  platform_event_consumer again{io.get_executor(),
+                                ctx,
+                                matching,
+                                lifecycle,
+                                removed,
+                                source,
+                                {.idle_poll = std::chrono::milliseconds(1)}};
+  source.batches.push_back({user_event("user.banned", "mallory")});
+  source.on_drained = [&] { again.stop(); };
+  consume(&again);
+  EXPECT_EQ(again.totals().handled, 1u);
+  EXPECT_EQ(store.versions["request:" + request], 1);  // still pending
+  EXPECT_FALSE(sink->closed_with);
+  EXPECT_TRUE(hub.is_online("mallory"));
+  EXPECT_FALSE(removed.refuses("mallory", to_unix_ms(clock.now()) / 1000));
+}
+
+TEST_F(PlatformEventConsumer, ARemovalIsAsOfWhenItHappenedButNeverLater) {
+  source.batches = {{user_event("user.banned", "mallory", "2026-11-27T00:00:00Z"),
+                     user_event("user.banned", "zoe", "2999-01-01T00:00:00Z"),
+                     user_event("user.deleted", "yann", "not a time")}};
+  source.on_drained = [&] { consumer.stop(); };
+  consume();
+  std::map<std::string, timestamp> at;
+  for (const auto& r : store.removals)
+    at[r.user_id] = r.at;
+  EXPECT_EQ(at.at("mallory"), *parse_rfc3339_any("2026-11-27T00:00:00Z"));
+  EXPECT_LE(at.at("zoe"), clock.now());  // capped at the time it was handled
+  EXPECT_GT(at.at("zoe"), *parse_rfc3339_any("2026-11-27T00:00:00Z"));
+  EXPECT_GT(at.at("yann"), *parse_rfc3339_any("2026-11-27T00:00:00Z"));  // handled now
 }
 
 }  // namespace

@@ -18,6 +18,16 @@ TEST(platform_event, a_deleted_or_banned_user_names_the_user) {
     ASSERT_NE(removed, nullptr);
     EXPECT_EQ(removed->user_id, "zoë+1@example.org");
     EXPECT_EQ(removed->type, type);
+    EXPECT_EQ(removed->occurred_at, parse_rfc3339_any("2026-11-27T00:00:00Z"));
+  }
+  // The time is informative: without a usable one the event still counts.
+  for (std::string envelope :
+       {R"({"type":"user.banned","data":{"userId":"u"}})",
+        R"({"type":"user.banned","occurredAt":"yesterday","data":{"userId":"u"}})",
+        R"({"type":"user.banned","occurredAt":17,"data":{"userId":"u"}})"}) {
+    auto e = decode_platform_event("user.events", envelope);
+    ASSERT_TRUE(e) << envelope;
+    EXPECT_EQ(std::get<user_removed>(*e).occurred_at, std::nullopt) << envelope;
   }
 }
 

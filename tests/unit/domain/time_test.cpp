@@ -35,5 +35,20 @@ TEST(Rfc3339, ParsesWhatItFormats) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
 }
 
+TEST(Rfc3339, ReadsWhatOtherServicesWrite) {
+  const auto at = [](const char* text) { return parse_rfc3339_any(text); };
+  const auto t = parse_rfc3339("2026-11-27T10:20:30.000Z");
+  EXPECT_EQ(at("2026-11-27T10:20:30Z"), t);
+  EXPECT_EQ(at("2026-11-27t10:20:30z"), t);
+  EXPECT_EQ(at("2026-11-27T10:20:30.1Z"), parse_rfc3339("2026-11-27T10:20:30.100Z"));
+  EXPECT_EQ(at("2026-11-27T10:20:30.123456789Z"), parse_rfc3339("2026-11-27T10:20:30.123Z"));
+  EXPECT_EQ(at("2026-11-27T12:20:30+02:00"), t);
+  EXPECT_EQ(at("2026-11-27T05:50:30.000-04:30"), t);
+  for (auto bad : {"", "2026-11-27", "2026-11-27T10:20:30", "2026-11-27T10:20:30.Z",
+                   "2026-11-27T10:20:30+0200", "2026-11-27T10:20:30+24:00", "2026-11-27 10:20:30Z",
+                   "2026-02-30T10:20:30Z", "yesterday at noon!!"})
+    EXPECT_FALSE(at(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace conv
