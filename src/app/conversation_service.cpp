@@ -37,7 +37,7 @@ ports::task<void> conversation_service::start(ports::liveness_record* liveness) 
   auto removals = co_await ctx.store.user_removals();
   if (!removals) co_return removals.error();
   for (const auto& r : *removals)
-    removed.add(r.user_id, r.at);
+    removed.add_recorded(r.user_id, r.at);
 
   ctx.scheduler.start([this](ports::timer_key key, timestamp due) -> boost::asio::awaitable<void> {
     switch (key.kind) {

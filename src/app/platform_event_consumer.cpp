@@ -112,10 +112,6 @@ ports::task<void> platform_event_consumer::handle(const ports::inbound_event& e)
     auto r =
         co_await remove_user(removed->user_id, std::min(removed->occurred_at.value_or(now), now));
     if (!r) co_return r;
-    log()->info(
-        "{}: the user's tokens until then are refused, and their request, session and "
-        "connection ended",
-        removed->type);
   } else if (auto* feedback = std::get_if<domain::feedback_completed>(&*decoded)) {
     auto r = co_await announce_feedback(feedback->session_id, std::move(feedback->data));
     if (!r) co_return r;
@@ -128,23 +124,32 @@ ports::task<void> platform_event_consumer::handle(const ports::inbound_event& e)
 }
 
 ports::task<void> platform_event_consumer::remove_user(const std::string& user, timestamp at) {
+  // A removal the store holds already is this event handed again (a position lost, a
+  // restart before the acknowledgement): it reaches only what the user made until it, not
+  // what an account restored since made. A new one reaches everything the user has now:
+  // they may have joined with their old token between the removal and this moment.
+  const bool again = removed_.is_recorded(user, at);
+  const auto reach = again ? at : ctx_.clock.now();
   // First, so that the user cannot come back with a token they hold while the rest is done
-  // (joining again, or reconnecting once closed). Recorded first too: a restart between
-  // here and the end delivers the event again, and what follows is done again.
+  // (joining again, or reconnecting once closed).
+  removed_.add(user, at);
+  auto request = co_await matching_.remove_user(user, reach);
+  if (!request) co_return request.error();
+  auto session = co_await lifecycle_.remove_user(user, reach);
+  if (!session) co_return session.error();
+  // After the session, so that the user's client gets session-ended (user_removed) before
+  // the close.
+  if (!again || *request || *session) ctx_.hub.disconnect(user, close_user_removed, "user removed");
+  // Last: until it is stored, a retry (store down) or a restart does all of the above again.
   // Named, not a braced temporary inside co_await (GCC 12 destroys those twice).
   ports::user_removal removal{user, at};
   auto recorded = co_await ctx_.store.record_user_removal(std::move(removal));
   if (!recorded) co_return recorded.error();
-  removed_.add(user, at);
-  auto request = co_await matching_.remove_user(user, at);
-  if (!request) co_return request.error();
-  auto session = co_await lifecycle_.remove_user(user, at);
-  if (!session) co_return session.error();
-  // Last, so that the user's client gets session-ended (user_removed) before the close. Not
-  // for a removal known already, with nothing of it left to end: the user's connection is
-  // then one they opened with a token issued since (an account restored).
-  if (*recorded || *request || *session)
-    ctx_.hub.disconnect(user, close_user_removed, "user removed");
+  removed_.add_recorded(user, at);
+  log()->info("a removed user's tokens until then are refused{}{}{}",
+              *request ? "; their request is cancelled" : "",
+              *session ? "; their session is cancelled" : "",
+              again ? " (a removal handled before)" : "; their connection is closed");
   co_return result<void>{};
 }
 

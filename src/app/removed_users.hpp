@@ -17,16 +17,27 @@ namespace conv::app {
 
 class removed_users {
  public:
-  // Keeps the latest removal of `user`.
+  // From now on, `user`'s tokens issued up to `at` are refused (the latest removal counts).
   void add(const std::string& user, timestamp at);
+  // The store holds this removal (found at start, or just written): it also counts for
+  // is_recorded(). Refuses the tokens as add() does.
+  void add_recorded(const std::string& user, timestamp at);
+  // Whether the store holds a removal of `user` at `at` or later: an event handed again.
+  bool is_recorded(const std::string& user, timestamp at) const;
   // `issued_at`: the token's `iat`, in seconds since the epoch. A token issued in the
   // second of the removal is refused: `iat` cannot say which came first.
   bool refuses(const std::string& user, std::optional<std::int64_t> issued_at) const;
   std::size_t size() const;
 
  private:
+  struct removal {
+    timestamp refused_until{};
+    std::optional<timestamp> recorded;
+  };
+  removal& entry(const std::string& user);  // under a unique lock of mutex_
+
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, timestamp> removed_at_;  // under mutex_
+  std::unordered_map<std::string, removal> removals_;  // under mutex_
   std::atomic<bool> any_{false};
 };
 

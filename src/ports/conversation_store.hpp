@@ -67,10 +67,8 @@ class conversation_store {
   virtual task<void> mark_sent(std::vector<std::int64_t> sequences) = 0;
 
   // Users the platform removed: kept so that their older tokens are refused after a restart
-  // too. Recording a user again keeps the later time; true when this removal is later than
-  // the one stored (or the first), false when it is known already (an event delivered
-  // again).
-  virtual task<bool> record_user_removal(user_removal removal) = 0;
+  // too, and an event handed again is known. Recording a user again keeps the later time.
+  virtual task<void> record_user_removal(user_removal removal) = 0;
   virtual task<std::vector<user_removal>> user_removals() = 0;
 };
 

@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <memory>
 #include <charconv>
 
 namespace conv::adapters::embedded {
@@ -274,23 +273,16 @@ ports::task<void> sqlite_conversation_store::mark_sent(std::vector<std::int64_t>
   co_return co_await db_.write(std::move(job));
 }
 
-ports::task<bool> sqlite_conversation_store::record_user_removal(ports::user_removal removal) {
-  // The writer's jobs return no value: the job says through `newer` (as of its last run,
-  // the one committed: a group commit may run a job again).
-  auto newer = std::make_shared<bool>(false);
-  auto job = [removal = std::move(removal), newer](sqlite_connection& db) -> result<void> {
+ports::task<void> sqlite_conversation_store::record_user_removal(ports::user_removal removal) {
+  auto job = [removal = std::move(removal)](sqlite_connection& db) -> result<void> {
     auto st = db.prepare(
         "INSERT INTO removed_users(user_id, removed_at) VALUES(?1, ?2) "
-        "ON CONFLICT(user_id) DO UPDATE SET removed_at = excluded.removed_at "
-        "WHERE excluded.removed_at > removed_users.removed_at");
+        "ON CONFLICT(user_id) DO UPDATE SET removed_at = max(removed_at, excluded.removed_at)");
     st.bind(1, removal.user_id).bind(2, to_unix_ms(removal.at));
     if (st.step() != SQLITE_DONE) return store_unavailable(db.last_error());
-    *newer = db.changes() == 1;
     return {};
   };
-  auto written = co_await db_.write(std::move(job));
-  if (!written) co_return written.error();
-  co_return *newer;
+  co_return co_await db_.write(std::move(job));
 }
 
 ports::task<std::vector<ports::user_removal>> sqlite_conversation_store::user_removals() {

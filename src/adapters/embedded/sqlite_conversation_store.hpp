@@ -26,7 +26,7 @@ class sqlite_conversation_store : public ports::conversation_store {
   ports::task<std::vector<domain::matchmaking_request>> pending_requests() override;
   ports::task<std::vector<ports::stored_event>> unsent_events(std::size_t max) override;
   ports::task<void> mark_sent(std::vector<std::int64_t> sequences) override;
-  ports::task<bool> record_user_removal(ports::user_removal removal) override;
+  ports::task<void> record_user_removal(ports::user_removal removal) override;
   ports::task<std::vector<ports::user_removal>> user_removals() override;
 
  private:

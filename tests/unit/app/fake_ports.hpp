@@ -109,17 +109,16 @@ struct versioned_store : ports::conversation_store {
   }
   task<void> mark_sent(std::vector<std::int64_t>) override { co_return result<void>{}; }
   std::vector<ports::user_removal> removals;
-  task<bool> record_user_removal(ports::user_removal removal) override {
+  task<void> record_user_removal(ports::user_removal removal) override {
     co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     if (failing.count(++commits)) co_return make_error(errc::service_unavailable, "disk full");
     for (auto& known : removals)
       if (known.user_id == removal.user_id) {
-        if (removal.at <= known.at) co_return false;
-        known.at = removal.at;
-        co_return true;
+        known.at = std::max(known.at, removal.at);
+        co_return result<void>{};
       }
     removals.push_back(std::move(removal));
-    co_return true;
+    co_return result<void>{};
   }
   task<std::vector<ports::user_removal>> user_removals() override { co_return removals; }
 };

@@ -49,7 +49,7 @@ struct watched_store : versioned_store {
     if (on_commit) on_commit();
     co_return r;
   }
-  task<bool> record_user_removal(ports::user_removal removal) override {
+  task<void> record_user_removal(ports::user_removal removal) override {
     auto r = co_await versioned_store::record_user_removal(std::move(removal));
     if (on_commit) on_commit();
     co_return r;
@@ -141,13 +141,14 @@ class PlatformEventConsumer : public ::testing::Test {
 TEST_F(PlatformEventConsumer, AnEventTheStoreFailsIsTriedAgainBeforeTheNextOne) {
   const auto request = join("mallory");
   ASSERT_EQ(store.commits, 1);
-  // The ban is recorded (commit 2), its request's cancellation fails (3); tried again, both
-  // are stored (4, 5).
-  store.failing = {3};
+  // The ban's cancellation of the request fails (commit 2); tried again, the cancellation is
+  // stored (3) and the removal's record fails (4); tried again, the record is stored (5).
+  store.failing = {2, 4};
   source.batches = {{
       {std::string(domain::user_events_topic), "not json", false},
-      // Published later than the join (capped at the time it is handled): its request goes.
-      user_event("user.banned", "mallory", "2999-01-01T00:00:00Z"),
+      // Published before the join (the fake clock is in 2027): a removal handled for the
+      // first time reaches what the user has now all the same.
+      user_event("user.banned", "mallory", "2026-11-27T00:00:00Z"),
       user_event("user.created", "zoe"),
       {std::string(domain::feedback_events_topic),
        R"({"type":"feedback.completed","data":{"sessionId":"s-1"}})", false},

@@ -28,5 +28,17 @@ TEST(RemovedUsers, KeepsTheLatestRemoval) {
   EXPECT_EQ(removed.size(), 1u);
 }
 
+TEST(RemovedUsers, KnowsWhichRemovalsTheStoreHolds) {
+  removed_users removed;
+  removed.add("mallory", removal);  // being handled, not stored yet
+  EXPECT_FALSE(removed.is_recorded("mallory", removal));
+  removed.add_recorded("mallory", removal);
+  EXPECT_TRUE(removed.is_recorded("mallory", removal));
+  EXPECT_TRUE(removed.is_recorded("mallory", removal - std::chrono::hours(1)));   // older
+  EXPECT_FALSE(removed.is_recorded("mallory", removal + std::chrono::hours(1)));  // newer
+  removed.add_recorded("zoe", removal);
+  EXPECT_TRUE(removed.refuses("zoe", std::nullopt));
+}
+
 }  // namespace
 }  // namespace conv::app
