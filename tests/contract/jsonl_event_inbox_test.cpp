@@ -179,7 +179,7 @@ TEST_F(jsonl_event_inbox_test, the_rest_of_a_line_too_long_is_passed_over_after_
     EXPECT_EQ(values(*inbox).size(), 1u);
     acknowledge(*inbox);
   }
-  append("xxx\nafter\n");
+  append(std::string(3, 'x') + "\nafter\n");  // the end of the long line
   auto inbox = open_inbox();
   EXPECT_EQ(values(*inbox), strings{"user.events after"});
 }

@@ -1,7 +1,10 @@
 #pragma once
 // Fakes below the ports, for the use cases' unit tests: a clock that steps, ids that count,
 // a scheduler that records its timers, no topics, and a store that checks versions as the
-// real ones do and fails the commits it is told to.
+// real ones do and fails the commits it is told to; and the use cases wired over them.
+#include "adapters/embedded/memory_match_queue.hpp"
+#include "app/matchmaker.hpp"
+#include "app/session_lifecycle.hpp"
 #include "ports/clock.hpp"
 #include "ports/conversation_store.hpp"
 #include "ports/scheduler.hpp"
@@ -121,6 +124,25 @@ struct versioned_store : ports::conversation_store {
     co_return result<void>{};
   }
   task<std::vector<ports::user_removal>> user_removals() override { co_return removals; }
+};
+
+// The matchmaker and the session lifecycle over these fakes (and the embedded match queue),
+// with `Store` as the store: a test fixture derives from it.
+template <class Store>
+struct wired_use_cases {
+  Store store;
+  adapters::embedded::memory_match_queue queue;
+  recording_scheduler scheduler;
+  stepping_clock clock;
+  counting_ids ids;
+  presence_hub hub{{}};
+  live_session_cache sessions;
+  no_topics topic_store;
+  topic_catalog topics{topic_store, clock, ids};
+  ice_servers ice{{}};
+  context ctx{store, queue, scheduler, clock, ids, hub, sessions, topics, ice, timings{}};
+  session_lifecycle lifecycle{ctx};
+  matchmaker matching{ctx, lifecycle};
 };
 
 }  // namespace conv::app::fakes

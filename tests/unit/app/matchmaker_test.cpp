@@ -3,7 +3,6 @@
 // store that checks versions as the real ones do and fails the commits it is told to, a
 // scheduler that records its timers; the match queue is the embedded one.
 #include "app/matchmaker.hpp"
-#include "adapters/embedded/memory_match_queue.hpp"
 #include "app/session_lifecycle.hpp"
 #include "fake_ports.hpp"
 
@@ -18,22 +17,9 @@ namespace {
 namespace asio = boost::asio;
 using namespace fakes;
 
-class MatchmakerWithAFailingStore : public ::testing::Test {
+class MatchmakerWithAFailingStore : public ::testing::Test,
+                                    protected wired_use_cases<versioned_store> {
  protected:
-  versioned_store store;
-  adapters::embedded::memory_match_queue queue;
-  recording_scheduler scheduler;
-  stepping_clock clock;
-  counting_ids ids;
-  presence_hub hub{{}};
-  live_session_cache sessions;
-  no_topics topic_store;
-  topic_catalog topics{topic_store, clock, ids};
-  ice_servers ice{{}};
-  context ctx{store, queue, scheduler, clock, ids, hub, sessions, topics, ice, timings{}};
-  session_lifecycle lifecycle{ctx};
-  matchmaker matching{ctx, lifecycle};
-
   // Runs one coroutine to its end (through any pause it takes).
   template <class T>
   T run(asio::awaitable<T> work) {

@@ -4,7 +4,6 @@
 // that delivers scripted batches; the match queue is the embedded one.
 #include "app/platform_event_consumer.hpp"
 #include "../../support/run_task.hpp"
-#include "adapters/embedded/memory_match_queue.hpp"
 #include "domain/platform_event.hpp"
 #include "fake_ports.hpp"
 
@@ -81,21 +80,8 @@ struct recording_sink : connection_sink {
   void close(std::uint16_t code, std::string_view) override { closed_with = code; }
 };
 
-class PlatformEventConsumer : public ::testing::Test {
+class PlatformEventConsumer : public ::testing::Test, protected wired_use_cases<watched_store> {
  protected:
-  watched_store store;
-  adapters::embedded::memory_match_queue queue;
-  recording_scheduler scheduler;
-  stepping_clock clock;
-  counting_ids ids;
-  presence_hub hub{{}};
-  live_session_cache sessions;
-  no_topics topic_store;
-  topic_catalog topics{topic_store, clock, ids};
-  ice_servers ice{{}};
-  context ctx{store, queue, scheduler, clock, ids, hub, sessions, topics, ice, timings{}};
-  session_lifecycle lifecycle{ctx};
-  matchmaker matching{ctx, lifecycle};
   removed_users removed;
   scripted_source source;
   asio::io_context io;
